@@ -1,0 +1,64 @@
+# Two commands from a fresh clone:
+#   make run    set everything up and start the portal with demo data
+#   make test   set everything up and run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test lint format check migrate seed chromium clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data and start web, worker and beat"
+	@echo "make test   - install (with test tools and Chromium) and run the test suite"
+	@echo "make lint   - ruff check, ruff format --check and the migrations check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the requirement files change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+# Debian's Chromium (the browser tests drive it; nothing is downloaded by Playwright) and
+# poppler-utils (pdftoppm, to look at rendered PDFs).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		echo "Installing Debian packages: chromium poppler-utils"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core; \
+	fi
+
+run: export DEBUG ?= true
+run: $(VENV)/.installed
+	mkdir -p var/mail var/media var/broker/queue var/broker/processed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "Starting the portal on http://$(HOST):$(PORT)/ (web, Celery worker and beat). Ctrl-C stops all."
+	@echo "Emails are written to var/mail/."
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+test: $(VENV)/.installed-dev chromium
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""Portal users: every user belongs to exactly one organisation and has one role."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from portal.scoping import ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    UNIVERSITY_LIAISON = "university_liaison", "University liaison officer"
+    POLICE_LIAISON = "police_liaison", "Police liaison officer"
+    STAFF = "staff", "Staff member"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class UserQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        return Q(organisation_id=user.organisation_id)
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    def get_queryset(self):
+        # The organisation is needed on every request (scoping, navigation): fetch it with the user.
+        return super().get_queryset().select_related("organisation")
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address")
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="members")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STAFF)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    objects = PortalUserManager()
+
+    REQUIRED_FIELDS = ["email", "organisation"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if not self.organisation_id:
+            return
+        police = self.organisation.is_police_force
+        if self.role == Role.POLICE_LIAISON and not police:
+            raise ValidationError({"role": "A police liaison officer must belong to a police force."})
+        if self.role in (Role.UNIVERSITY_LIAISON, Role.STAFF) and police:
+            raise ValidationError(
+                {"role": "University liaison officers and staff members belong to an institution, not a police force."}
+            )
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+    @property
+    def is_university_liaison(self) -> bool:
+        return self.role == Role.UNIVERSITY_LIAISON
+
+    @property
+    def is_police_liaison(self) -> bool:
+        return self.role == Role.POLICE_LIAISON
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role == Role.STAFF
+
+    @property
+    def is_liaison_officer(self) -> bool:
+        return self.role in (Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON)

@@ -1,0 +1,134 @@
+"""Organisations, the teams inside them, and the people who act for them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from portal.scoping import ScopedQuerySet
+
+
+class OrganisationKind(models.TextChoices):
+    UNIVERSITY = "university", "University"
+    COLLEGE = "college", "College"
+    POLICE_FORCE = "police_force", "Police force"
+    COMMUNITY_GROUP = "community_group", "Community group"
+    FAITH_GROUP = "faith_group", "Faith group"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH_BODY = "health_body", "Health body"
+    CHARITY = "charity", "Charity"
+    OTHER = "other", "Other"
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        return Q(pk=user.organisation_id)
+
+    def police_forces(self):
+        return self.filter(kind=OrganisationKind.POLICE_FORCE)
+
+    def institutions(self):
+        return self.exclude(kind=OrganisationKind.POLICE_FORCE)
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    region = models.CharField(max_length=20, choices=Region.choices, blank=True)
+    address = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+        ]
+        indexes = [models.Index(fields=["kind", "region"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:organisation_detail", args=[self.pk])
+
+    @property
+    def is_police_force(self) -> bool:
+        return self.kind == OrganisationKind.POLICE_FORCE
+
+
+class UnitQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        return Q(organisation_id=user.organisation_id)
+
+
+class Unit(models.Model):
+    """A team inside an organisation, such as a Rape and Serious Crime Unit or student services."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("organisation", Lower("name"), name="unit_name_unique_per_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class ContactQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        return Q(organisation_id=user.organisation_id)
+
+
+class Contact(models.Model):
+    """A person who acts for an organisation, who may or may not have a portal account."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts")
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="contact"
+    )
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["organisation", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.unit_id and self.organisation_id and self.unit.organisation_id != self.organisation_id:
+            raise ValidationError({"unit": "Choose a unit of the contact's own organisation."})
+        if self.user_id and self.organisation_id and self.user.organisation_id != self.organisation_id:
+            raise ValidationError({"user": "Link a user account of the contact's own organisation."})

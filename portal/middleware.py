@@ -1,0 +1,22 @@
+import logging
+
+logger = logging.getLogger("portal.security")
+
+
+class AuthorisationFailureLogMiddleware:
+    """Log every refused action (403) with who, where and when, for the security review."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            user = getattr(request, "user", None)
+            logger.warning(
+                "authorisation refused user=%s path=%s method=%s",
+                user.pk if user is not None and user.is_authenticated else "anonymous",
+                request.path,
+                request.method,
+            )
+        return response

@@ -1,0 +1,23 @@
+"""The one pattern by which every model decides what a user may see.
+
+Each model users see gets a queryset subclassing ``ScopedQuerySet`` and says, in
+``scope_for``, which rows a non-administrator of a given organisation may see. Views fetch
+through ``Model.objects.visible_to(request.user)``, so an object outside that scope is a 404
+whether or not it exists.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        return self.filter(self.scope_for(user))
+
+    def scope_for(self, user) -> Q:
+        """Return the condition for rows a non-administrator ``user`` may see."""
+        raise NotImplementedError(f"{type(self).__name__} must say what a user may see.")
