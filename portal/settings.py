@@ -130,6 +130,9 @@ TEMPLATES = [
 
 if not os.environ.get("DATABASE_URL", "").strip():
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database lives here
+_database_url = os.environ.get("DATABASE_URL", "").strip()
+if _database_url and _database_url.split(":", 1)[0] not in ("postgres", "postgresql", "pgsql", "sqlite"):
+    raise ImproperlyConfigured("DATABASE_URL is not a valid URL: use postgres://user:password@host:5432/name.")
 DATABASES = {"default": env_url("DATABASE_URL", environ.Env.db_url_config, f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))

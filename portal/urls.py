@@ -1,9 +1,17 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from accounts.views import PortalLoginView
 from portal import views
+
+# One login page for everybody (with the lockout rules): the admin's own form would bypass it.
+# Set before admin.site.urls is read below, which binds the view.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = settings.PORTAL_NAME
+admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("", include(([path("", views.dashboard, name="dashboard")], "portal"))),
@@ -12,7 +20,3 @@ urlpatterns = [
     path("organisations/", include("partnerships.urls")),
     path("admin/", admin.site.urls),
 ]
-
-admin.site.site_header = settings.PORTAL_NAME
-admin.site.site_title = settings.PORTAL_NAME
-admin.site.index_title = "Administration"

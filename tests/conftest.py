@@ -1,0 +1,76 @@
+"""Personas and settings shared by every test.
+
+The personas follow the portal's roles: a university liaison officer and a staff member of
+one university, a police liaison officer of its force, an administrator, and an outsider
+from an unrelated university who must get 404 everywhere.
+"""
+
+import tempfile
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+
+def pytest_configure(config):
+    # Tests do not run collectstatic, so serve static files without the manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="portal-static-")
+    # Fast hashing: the tests log in many times; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _email_to_outbox(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def university(db):
+    return factories.OrganisationFactory(name="University of Northbridge")
+
+
+@pytest.fixture
+def police_force(db):
+    return factories.PoliceForceFactory(name="Northbridge Police")
+
+
+@pytest.fixture
+def university_liaison(university):
+    return factories.UniversityLiaisonFactory(username="uni.liaison", organisation=university, first_name="Priya")
+
+
+@pytest.fixture
+def staff_member(university):
+    return factories.UserFactory(username="staff.member", organisation=university, first_name="Hannah")
+
+
+@pytest.fixture
+def police_liaison(police_force):
+    return factories.PoliceLiaisonFactory(username="police.liaison", organisation=police_force, first_name="Daniel")
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.AdministratorFactory(username="admin", first_name="Morgan")
+
+
+@pytest.fixture
+def outsider(db):
+    """A university liaison officer of an unrelated university."""
+    other = factories.OrganisationFactory(name="Unrelated University")
+    return factories.UniversityLiaisonFactory(username="outsider", organisation=other)
+
+
+@pytest.fixture
+def personas(university_liaison, staff_member, police_liaison, administrator):
+    return {
+        "university_liaison": university_liaison,
+        "staff": staff_member,
+        "police_liaison": police_liaison,
+        "administrator": administrator,
+    }

@@ -1,0 +1,34 @@
+"""Assertions shared by the test suite."""
+
+
+def assert_outsider_gets_404(client, url, outsider, method="get", data=None):
+    """Assert that a user of an unrelated organisation cannot tell ``url`` exists.
+
+    Scoping must answer 404, never 403 or the page itself. Fails with the status seen.
+    """
+    client.force_login(outsider)
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code == 404, (
+        f"{outsider.username} of {outsider.organisation} got {response.status_code} for "
+        f"{method.upper()} {url}; a user of another organisation must get 404"
+    )
+    return response
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(captured)
+
+
+def assert_fixed_queries(client, url, add_rows, budget):
+    """Assert ``url`` runs the same number of queries before and after ``add_rows()`` adds data."""
+    before = count_queries(client, url)
+    add_rows()
+    after = count_queries(client, url)
+    assert before == after, f"{url}: {before} queries with little data, {after} with more"
+    assert after <= budget, f"{url}: {after} queries, budget {budget}"
