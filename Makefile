@@ -38,6 +38,7 @@ chromium:
 	fi
 
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	mkdir -p var/mail var/media var/broker/queue var/broker/processed
 	$(BIN)/python manage.py migrate --noinput

@@ -1,0 +1,178 @@
+"""Helpers for the browser tests: open portal pages, log in, and check every page with axe-core.
+
+Every page a browser test opens must pass an accessibility check. The ``portal_page``
+fixture (tests/e2e/conftest.py) watches each page of its browser context; ``visit`` and
+``login`` check the pages they open, and a test that gets to a page some other way (a click,
+a form submission) calls ``check_accessibility`` itself. When the test ends, the fixture fails
+it if any page was opened and not checked afterwards.
+
+The check runs axe-core (bundled with axe-playwright-python) with the WCAG 2.0, 2.1 and 2.2
+level A and AA rules only, so best-practice advice never fails a test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Frame, Page
+
+from tests.factories import PASSWORD
+
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": list(WCAG_TAGS)}, "resultTypes": ["violations"]}
+
+_axe = Axe()
+# One counter for navigations and checks, so "checked after it was opened" is well defined.
+_sequence = itertools.count()
+
+
+class AccessibilityViolations(AssertionError):
+    """axe-core found WCAG 2.x level A or AA violations on a page."""
+
+
+def address(url: str) -> str:
+    """The path and query of ``url``: what tells two pages of the portal apart."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass(eq=False)
+class PageLog:
+    """The documents one page has shown (main frame only) and the accessibility checks run on it."""
+
+    navigations: list[tuple[int, str]] = field(default_factory=list)
+    last_check: dict[str, int] = field(default_factory=dict)
+    last_url: str = ""
+
+    def on_frame_navigated(self, frame: Frame) -> None:
+        if frame is not frame.page.main_frame:
+            return
+        url = frame.url
+        previous, self.last_url = self.last_url, url
+        if urlsplit(url).scheme not in ("http", "https"):
+            return  # about:blank and content a test writes itself are not pages of the portal
+        if previous and url != previous and url.split("#", 1)[0] == previous.split("#", 1)[0]:
+            return  # only the fragment changed (a skip link, say): still the same document
+        # The same address again is a new document (a form shown again with its errors, a
+        # reload), so it needs a check of its own.
+        self.navigations.append((next(_sequence), address(url)))
+
+    def record_check(self, url: str) -> None:
+        self.last_check[address(url)] = next(_sequence)
+
+    def unchecked(self) -> list[str]:
+        """Addresses opened with no accessibility check of the same address after them."""
+        return [where for when, where in self.navigations if self.last_check.get(where, -1) < when]
+
+
+_logs: weakref.WeakKeyDictionary[Page, PageLog] = weakref.WeakKeyDictionary()
+_context_logs: weakref.WeakKeyDictionary[BrowserContext, list[PageLog]] = weakref.WeakKeyDictionary()
+_base_urls: weakref.WeakKeyDictionary[BrowserContext, str] = weakref.WeakKeyDictionary()
+
+
+def watch_page(page: Page) -> PageLog:
+    """Start recording the pages ``page`` opens (once per page)."""
+    log = _logs.get(page)
+    if log is None:
+        log = _logs[page] = PageLog()
+        page.on("framenavigated", log.on_frame_navigated)
+        # A pop-up can have its first page already when Playwright reports it.
+        log.on_frame_navigated(page.main_frame)
+    return log
+
+
+def watch_context(context: BrowserContext) -> None:
+    """Record the navigations of every page opened in ``context``, pop-ups included."""
+    logs = _context_logs.setdefault(context, [])
+
+    def watch(page: Page) -> None:
+        log = watch_page(page)
+        if log not in logs:
+            logs.append(log)
+
+    for page in context.pages:
+        watch(page)
+    context.on("page", watch)
+
+
+def unchecked_pages(page: Page) -> list[str]:
+    """The addresses ``page`` opened that no accessibility check covered (path and query)."""
+    log = _logs.get(page)
+    if log is None:
+        raise RuntimeError("This page is not watched: use the portal_page fixture.")
+    return log.unchecked()
+
+
+def unchecked_pages_in(context: BrowserContext) -> list[str]:
+    """The unchecked addresses of every page ``context`` opened, closed ones included."""
+    return [where for log in _context_logs.get(context, []) for where in log.unchecked()]
+
+
+def set_base_url(context: BrowserContext, url: str) -> None:
+    _base_urls[context] = url.rstrip("/")
+
+
+def check_accessibility(page: Page) -> None:
+    """Run axe-core's WCAG 2.x A/AA rules on the page as it is now; fail listing any violations."""
+    url = page.url
+    log = _logs.get(page)
+    if log is not None:
+        log.record_check(url)
+    results = _axe.run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    if violations:
+        raise AccessibilityViolations(format_violations(address(url) or url, violations))
+
+
+def format_violations(where: str, violations: list[dict]) -> str:
+    nodes = sum(len(v["nodes"]) for v in violations)
+    lines = [f"axe-core found {len(violations)} WCAG 2.x A/AA violation(s) on {nodes} element(s) at {where}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact') or 'no impact given'}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {_selector(node['target'])}")
+            lines.append(f"       {' '.join(node.get('html', '').split())[:200]}")
+            summary = " ".join((node.get("failureSummary") or "").split())
+            if summary:
+                lines.append(f"       {summary[:300]}")
+    return "\n".join(lines)
+
+
+def _selector(target) -> str:
+    # A target is a list of CSS selectors; each may itself be a list when it crosses
+    # iframes or shadow roots.
+    return " >> ".join(" ".join(part) if isinstance(part, list) else part for part in target)
+
+
+def visit(page: Page, path: str) -> None:
+    """Open ``path`` of the live server and check the page's accessibility."""
+    base_url = _base_urls.get(page.context)
+    if base_url is None:
+        raise RuntimeError("This page has no live server: use the portal_page fixture.")
+    response = page.goto(base_url + path)
+    assert response is not None and response.ok, f"GET {path} answered {response and response.status}"
+    check_accessibility(page)
+
+
+def submit_login_form(page: Page, username: str, password: str) -> None:
+    """Log in through the real form, checking the form and the page the portal answers with."""
+    visit(page, reverse("login"))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in", exact=True).click()
+    check_accessibility(page)
+
+
+def login(page: Page, user, password: str = PASSWORD) -> None:
+    """Log ``user`` in through the login form; fail if the portal does not let them in."""
+    submit_login_form(page, user.username, password)
+    if urlsplit(page.url).path == reverse("login"):
+        errors = page.locator(".alert, .invalid-feedback").all_inner_texts()
+        raise AssertionError(f"{user.username} could not log in: {errors or 'no error shown'}")
