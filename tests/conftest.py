@@ -74,3 +74,8 @@ def personas(university_liaison, staff_member, police_liaison, administrator):
         "police_liaison": police_liaison,
         "administrator": administrator,
     }
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or database['NAME']}"
