@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
-from .models import Contact, Organisation, OrganisationKind, Region
+from .models import Contact, Organisation, OrganisationKind, Region, Unit
 
 
 class OrganisationListView(LoginRequiredMixin, ListView):
@@ -47,7 +47,7 @@ class OrganisationListView(LoginRequiredMixin, ListView):
 @login_required
 def organisation_detail(request, pk):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
-    units = organisation.units.all()
+    units = Unit.objects.visible_to(request.user).filter(organisation=organisation)
     contacts = Contact.objects.visible_to(request.user).filter(organisation=organisation).select_related("unit")
     return render(
         request,

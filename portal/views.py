@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from accounts.models import Role, User
-from partnerships.models import Organisation, OrganisationKind
+from partnerships.models import Contact, Organisation, OrganisationKind, Unit
 
 
 @login_required
@@ -16,18 +16,22 @@ def dashboard(request):
         roles = dict(Role.choices)
         context["organisations_by_kind"] = [
             (kinds.get(row["kind"], row["kind"]), row["n"])
-            for row in Organisation.objects.values("kind").annotate(n=Count("pk")).order_by("kind")
+            for row in Organisation.objects.visible_to(user).values("kind").annotate(n=Count("pk")).order_by("kind")
         ]
         context["users_by_role"] = [
             (roles.get(row["role"], row["role"]), row["n"])
-            for row in User.objects.filter(is_active=True).values("role").annotate(n=Count("pk")).order_by("role")
+            for row in User.objects.visible_to(user)
+            .filter(is_active=True)
+            .values("role")
+            .annotate(n=Count("pk"))
+            .order_by("role")
         ]
         template = "portal/dashboard_administrator.html"
     else:
         context["colleagues"] = (
             User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk).order_by("role", "last_name")[:8]
         )
-        context["unit_count"] = user.organisation.units.count()
-        context["contact_count"] = user.organisation.contacts.count()
+        context["unit_count"] = Unit.objects.visible_to(user).filter(organisation=user.organisation).count()
+        context["contact_count"] = Contact.objects.visible_to(user).filter(organisation=user.organisation).count()
         template = f"portal/dashboard_{user.role}.html"
     return render(request, template, context)

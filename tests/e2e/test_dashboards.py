@@ -5,13 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.browser import address, check_accessibility, login, submit_login_form, visit
-
-NAV_LABELS = {
-    "university_liaison": ["Dashboard", "My organisation"],
-    "staff": ["Dashboard", "My organisation"],
-    "police_liaison": ["Dashboard", "My organisation"],
-    "administrator": ["Dashboard", "Organisations", "Administration"],
-}
+from tests.portal.test_dashboard import NAVIGATION as NAV_LABELS
 
 DASHBOARD_HEADINGS = {
     "university_liaison": [
