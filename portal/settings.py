@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_celery_beat",
+    "simple_history",
     "portal",
     "accounts",
     "partnerships",
@@ -105,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.AuthorisationFailureLogMiddleware",
+    # Records the signed-in user on every history row a request writes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns a lockout into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,6 +227,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "erase-expired-information-shares": {
+        "task": "partnerships.tasks.erase_expired_shares",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
+
+# Information shares (UK GDPR storage limitation): how long their free text is kept.
+SHARE_RETENTION_MONTHS_AFTER_FEEDBACK = env_int("SHARE_RETENTION_MONTHS_AFTER_FEEDBACK", 12)
+SHARE_RETENTION_MONTHS_WITHOUT_FEEDBACK = env_int("SHARE_RETENTION_MONTHS_WITHOUT_FEEDBACK", 18)
+for _name in ("SHARE_RETENTION_MONTHS_AFTER_FEEDBACK", "SHARE_RETENTION_MONTHS_WITHOUT_FEEDBACK"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1 (months).")
 
 # HTTPS: on by default in production. Turn off only behind a trusted local setup.
 HTTPS = env_bool("HTTPS", not DEBUG)

@@ -36,9 +36,23 @@ class Region(models.TextChoices):
     NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
 
 
+def partner_organisations(organisation_id) -> Q:
+    """The condition for organisations that share a partnership with ``organisation_id``."""
+    from .partnerships import Partnership
+
+    parties = Partnership.objects.involving(organisation_id)
+    agencies = Partnership.other_agencies.through.objects.filter(partnership__in=parties)
+    return (
+        Q(pk__in=parties.values("institution_id"))
+        | Q(pk__in=parties.values("police_force_id"))
+        | Q(pk__in=agencies.values("organisation_id"))
+    )
+
+
 class OrganisationQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
-        return Q(pk=user.organisation_id)
+        """A user sees their own organisation and those it is in partnership with."""
+        return Q(pk=user.organisation_id) | partner_organisations(user.organisation_id)
 
     def police_forces(self):
         return self.filter(kind=OrganisationKind.POLICE_FORCE)
@@ -78,7 +92,7 @@ class Organisation(models.Model):
 
 class UnitQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
-        return Q(organisation_id=user.organisation_id)
+        return Q(organisation__in=Organisation.objects.filter(Organisation.objects.scope_for(user)))
 
 
 class Unit(models.Model):
@@ -102,7 +116,7 @@ class Unit(models.Model):
 
 class ContactQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
-        return Q(organisation_id=user.organisation_id)
+        return Q(organisation__in=Organisation.objects.filter(Organisation.objects.scope_for(user)))
 
 
 class Contact(models.Model):

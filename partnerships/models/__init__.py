@@ -1,0 +1,43 @@
+from .activity import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    ActionStatus,
+    Engagement,
+    EngagementKind,
+)
+from .organisations import Contact, Organisation, OrganisationKind, Region, Unit
+from .partnerships import LIVE_STATUSES, TRANSITIONS, FocusArea, Partnership, PartnershipStatus
+from .sharing import (
+    Direction,
+    InformationShare,
+    LawfulBasis,
+    Outcome,
+    ShareCategory,
+    ShareView,
+    retention_end,
+)
+
+__all__ = [
+    "LIVE_STATUSES",
+    "OPEN_ACTION_STATUSES",
+    "TRANSITIONS",
+    "Action",
+    "ActionStatus",
+    "Contact",
+    "Direction",
+    "Engagement",
+    "EngagementKind",
+    "FocusArea",
+    "InformationShare",
+    "LawfulBasis",
+    "Organisation",
+    "OrganisationKind",
+    "Outcome",
+    "Partnership",
+    "PartnershipStatus",
+    "Region",
+    "ShareCategory",
+    "ShareView",
+    "Unit",
+    "retention_end",
+]

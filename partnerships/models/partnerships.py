@@ -1,0 +1,196 @@
+"""A standing partnership between an institution and its police force."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from portal.scoping import ScopedQuerySet
+
+from .history import ChangedFields
+from .organisations import Contact, Organisation, OrganisationKind
+
+
+class FocusArea(models.TextChoices):
+    SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence"
+    HARASSMENT = "harassment", "Harassment"
+    HATE_CRIME = "hate_crime", "Hate crime"
+    VAWG = "vawg", "Violence against women and girls"
+    COUNTY_LINES = "county_lines", "County lines"
+    MODERN_SLAVERY = "modern_slavery", "Modern slavery"
+    DRUGS = "drugs", "Drugs"
+    OTHER = "other", "Other"
+
+
+class PartnershipStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    EXPLORING = "exploring", "Exploring"
+    ACTIVE = "active", "Active"
+    UNDER_REVIEW = "under_review", "Under review"
+    PAUSED = "paused", "Paused"
+    ENDED = "ended", "Ended"
+
+
+S = PartnershipStatus
+# Where a partnership may go next. Ended is final: working together again is a new partnership,
+# so the record of the old one stays as it was.
+TRANSITIONS = {
+    S.PROPOSED: [S.EXPLORING, S.ACTIVE, S.ENDED],
+    S.EXPLORING: [S.ACTIVE, S.PAUSED, S.ENDED],
+    S.ACTIVE: [S.UNDER_REVIEW, S.PAUSED, S.ENDED],
+    S.UNDER_REVIEW: [S.ACTIVE, S.PAUSED, S.ENDED],
+    S.PAUSED: [S.ACTIVE, S.UNDER_REVIEW, S.ENDED],
+    S.ENDED: [],
+}
+LIVE_STATUSES = [status for status in S if status != S.ENDED]
+
+
+class PartnershipQuerySet(ScopedQuerySet):
+    def involving(self, organisation_id):
+        """Partnerships an organisation is party to, as institution, force or other agency."""
+        agency_of = Partnership.other_agencies.through.objects.filter(organisation_id=organisation_id)
+        return self.filter(
+            Q(institution_id=organisation_id)
+            | Q(police_force_id=organisation_id)
+            | Q(pk__in=agency_of.values("partnership_id"))
+        )
+
+    def scope_for(self, user) -> Q:
+        return Q(pk__in=Partnership.objects.involving(user.organisation_id).values("pk"))
+
+    def live(self):
+        return self.exclude(status=S.ENDED)
+
+    def with_focus(self, area):
+        # Focus areas are a JSON list; matching the quoted value works on SQLite and PostgreSQL.
+        return self.filter(focus_areas__icontains=f'"{area}"')
+
+
+class Partnership(models.Model):
+    institution = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="institution_partnerships", verbose_name="institution"
+    )
+    police_force = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="police_partnerships", verbose_name="police force"
+    )
+    other_agencies = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="agency_partnerships",
+        help_text="Other local agencies taking part, such as the local authority or health services.",
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=PartnershipStatus.choices, default=S.PROPOSED)
+    focus_areas = models.JSONField("focus areas", default=list, blank=True)
+    aims = models.TextField("aims and objectives", blank=True)
+    institution_sponsor = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="institution sponsor"
+    )
+    institution_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="institution single point of contact",
+    )
+    police_sponsor = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="police sponsor"
+    )
+    police_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="police single point of contact",
+    )
+    start_date = models.DateField("start date", null=True, blank=True)
+    end_date = models.DateField("end date", null=True, blank=True)
+    next_review_date = models.DateField("next review date", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(bases=[ChangedFields], excluded_fields=["updated_at"])
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                "institution",
+                "police_force",
+                condition=~Q(status="ended"),
+                name="one_live_partnership_per_institution_and_force",
+                violation_error_message="These two organisations already have a partnership that has not ended.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="partnership_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(institution=F("police_force")), name="partnership_has_two_different_parties"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "title"]),
+            models.Index(fields=["next_review_date"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnerships:partnership_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.institution_id and self.institution.kind == OrganisationKind.POLICE_FORCE:
+            errors["institution"] = "Choose a university, college or community organisation, not a police force."
+        if self.police_force_id and self.police_force.kind != OrganisationKind.POLICE_FORCE:
+            errors["police_force"] = "Choose a police force."
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be on or after the start date."
+        if self.start_date and self.next_review_date and self.next_review_date < self.start_date:
+            errors["next_review_date"] = "The next review must be on or after the start date."
+        for field, side in [
+            ("institution_sponsor", self.institution_id),
+            ("institution_contact", self.institution_id),
+            ("police_sponsor", self.police_force_id),
+            ("police_contact", self.police_force_id),
+        ]:
+            contact = getattr(self, field)
+            if contact is not None and side and contact.organisation_id != side:
+                errors[field] = "Choose a contact of that side's own organisation."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def focus_area_labels(self) -> list[str]:
+        labels = dict(FocusArea.choices)
+        return [labels[value] for value in self.focus_areas if value in labels]
+
+    @property
+    def allowed_statuses(self) -> list[PartnershipStatus]:
+        return TRANSITIONS[PartnershipStatus(self.status)]
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != S.ENDED
+
+    def side_of(self, organisation_id):
+        """``"institution"``, ``"police"``, ``"agency"`` or None for the given organisation."""
+        if organisation_id == self.institution_id:
+            return "institution"
+        if organisation_id == self.police_force_id:
+            return "police"
+        if any(agency.pk == organisation_id for agency in self.other_agencies.all()):
+            return "agency"
+        return None
+
+    @property
+    def single_points_of_contact(self) -> list:
+        return [contact for contact in (self.institution_contact, self.police_contact) if contact is not None]
