@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import organisations
 
 app_name = "partnerships"
 
 urlpatterns = [
-    path("", views.OrganisationListView.as_view(), name="organisation_list"),
-    path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    # Organisations, units and contacts
+    path("organisations/", organisations.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    # Partnerships
 ]

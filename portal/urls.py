@@ -17,6 +17,6 @@ urlpatterns = [
     path("", include(([path("", views.dashboard, name="dashboard")], "portal"))),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("organisations/", include("partnerships.urls")),
+    path("", include("partnerships.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
-from .models import Contact, Organisation, OrganisationKind, Region, Unit
+from ..models import Contact, Organisation, OrganisationKind, Region, Unit
 
 
 class OrganisationListView(LoginRequiredMixin, ListView):
