@@ -10,26 +10,46 @@ from accounts import permissions
 class NavItem:
     label: str
     url: str
-    section: str  # the URL namespace that marks this item as the current page
+    sections: tuple[str, ...]  # view-name prefixes of the pages that mark this item as current
+
+    def is_current(self, view_name: str) -> bool:
+        return view_name.startswith(self.sections)
+
+
+PARTNERSHIP_PAGES = (
+    "partnerships:partnership",
+    "partnerships:engagement",
+    "partnerships:action_",
+    "partnerships:share_",
+)
+ORGANISATION_PAGES = ("partnerships:organisation", "partnerships:unit", "partnerships:contact")
 
 
 def navigation_for(user) -> list[NavItem]:
     """The main navigation a user sees: only what their role may use."""
     if not user.is_authenticated:
         return []
-    items = [NavItem("Dashboard", reverse("portal:dashboard"), "portal")]
+    items = [NavItem("Dashboard", reverse("portal:dashboard"), ("portal:",))]
+    if user.is_liaison_officer or user.is_administrator:
+        items.append(NavItem("Partnerships", reverse("partnerships:partnership_list"), PARTNERSHIP_PAGES))
+        items.append(NavItem("Actions", reverse("partnerships:my_actions"), ("partnerships:my_actions",)))
+        items.append(
+            NavItem("Awaiting feedback", reverse("partnerships:shares_awaiting_feedback"), ("partnerships:shares_",))
+        )
     if permissions.can_see_all_organisations(user):
-        items.append(NavItem("Organisations", reverse("partnerships:organisation_list"), "partnerships"))
+        items.append(NavItem("Organisations", reverse("partnerships:organisation_list"), ORGANISATION_PAGES))
     else:
         own = reverse("partnerships:organisation_detail", args=[user.organisation_id])
-        items.append(NavItem("My organisation", own, "partnerships"))
+        items.append(NavItem("My organisation", own, ORGANISATION_PAGES))
     if permissions.can_use_admin_site(user):
-        items.append(NavItem("Administration", reverse("admin:index"), "admin"))
+        items.append(NavItem("Administration", reverse("admin:index"), ("admin:",)))
     return items
 
 
 def portal(request):
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
     return {
         "portal_name": settings.PORTAL_NAME,
-        "nav_items": navigation_for(request.user),
+        "nav_items": [(item, item.is_current(view_name)) for item in navigation_for(request.user)],
     }

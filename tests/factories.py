@@ -1,9 +1,28 @@
 """factory_boy factories for the portal's models."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from accounts.models import Role, User
-from partnerships.models import Contact, Organisation, OrganisationKind, Region, Unit
+from partnerships.models import (
+    Action,
+    Contact,
+    Direction,
+    Engagement,
+    EngagementKind,
+    FocusArea,
+    InformationShare,
+    LawfulBasis,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipStatus,
+    Region,
+    ShareCategory,
+    Unit,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -73,3 +92,47 @@ class AdministratorFactory(UserFactory):
     organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.OTHER, name="Portal Service")
     is_staff = True
     is_superuser = True
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    institution = factory.SubFactory(OrganisationFactory)
+    police_force = factory.SubFactory(PoliceForceFactory)
+    title = factory.Sequence(lambda n: f"Safer campus partnership {n}")
+    status = PartnershipStatus.ACTIVE
+    focus_areas = factory.LazyFunction(lambda: [FocusArea.SEXUAL_VIOLENCE, FocusArea.HATE_CRIME])
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Engagement
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = EngagementKind.STRATEGIC_MEETING
+    title = factory.Sequence(lambda n: f"Quarterly meeting {n}")
+    date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner = factory.SubFactory(ContactFactory, organisation=factory.SelfAttribute("..partnership.institution"))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+class InformationShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InformationShare
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    direction = Direction.TO_POLICE
+    category = ShareCategory.VEHICLE
+    summary = "An unfamiliar car waits outside the halls late at night; partial registration noted."
+    lawful_basis = LawfulBasis.PUBLIC_TASK
+    shared_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=5))

@@ -54,6 +54,18 @@ class OrganisationQuerySet(ScopedQuerySet):
         """A user sees their own organisation and those it is in partnership with."""
         return Q(pk=user.organisation_id) | partner_organisations(user.organisation_id)
 
+    def directory_for(self, user):
+        """Active organisations a user may name in a form, such as the force to propose a partnership to.
+
+        A directory of public bodies (names and kinds), not their records: pages about an
+        organisation still go through ``visible_to``. Staff members propose nothing, so see none.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not (user.is_administrator or user.is_liaison_officer):
+            return self.none()
+        return self.filter(active=True)
+
     def police_forces(self):
         return self.filter(kind=OrganisationKind.POLICE_FORCE)
 

@@ -8,10 +8,10 @@ from tests.helpers import assert_fixed_queries
 pytestmark = pytest.mark.django_db
 
 NAVIGATION = {
-    "university_liaison": ["Dashboard", "My organisation"],
+    "university_liaison": ["Dashboard", "Partnerships", "Actions", "Awaiting feedback", "My organisation"],
     "staff": ["Dashboard", "My organisation"],
-    "police_liaison": ["Dashboard", "My organisation"],
-    "administrator": ["Dashboard", "Organisations", "Administration"],
+    "police_liaison": ["Dashboard", "Partnerships", "Actions", "Awaiting feedback", "My organisation"],
+    "administrator": ["Dashboard", "Partnerships", "Actions", "Awaiting feedback", "Organisations", "Administration"],
 }
 
 PANELS = {

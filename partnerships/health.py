@@ -1,0 +1,184 @@
+"""Partnership health: computed from what partners did, never typed in.
+
+The police view of a healthy partnership (seeds/003): willingness on both sides, good lines
+of communication, a two-way flow of information, and showing partners what their information
+led to. Each factor below is worked out in the database as a level (0 green, 1 amber, 2 red),
+so the list can filter and sort by health at any size; the partnership page turns the same
+numbers into reasons in words. The overall light is the worst factor.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
+
+from .models import Action, Direction, Engagement, InformationShare, PartnershipStatus
+
+ENGAGEMENT_AMBER_AFTER_DAYS = 90
+ENGAGEMENT_RED_AFTER_DAYS = 180
+FLOW_WINDOW_DAYS = 90
+# A share younger than this is not yet expected to have feedback; older than a year no longer counts.
+FEEDBACK_GRACE_DAYS = 30
+FEEDBACK_WINDOW_DAYS = 365
+FEEDBACK_GREEN_RATIO = (3, 4)  # at least three in four shares answered
+FEEDBACK_AMBER_RATIO = (1, 2)  # at least one in two
+OVERDUE_RED_COUNT = 3
+
+GREEN, AMBER, RED = 0, 1, 2
+LEVELS = {GREEN: "green", AMBER: "amber", RED: "red"}
+LEVEL_VALUES = {name: level for level, name in LEVELS.items()}
+LABELS = {"green": "Healthy", "amber": "Needs attention", "red": "At risk", None: "Not assessed"}
+
+
+def _count(queryset):
+    """A correlated subquery counting ``queryset`` rows for the outer partnership (0, not NULL)."""
+    counted = queryset.order_by().values("partnership").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_health(queryset, today=None):
+    """Annotate partnerships with the health figures and a level per factor and overall."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    engagements = Engagement.objects.filter(partnership=OuterRef("pk"), date__lte=today).order_by("-date")
+    shares = InformationShare.objects.filter(partnership=OuterRef("pk"))
+    recent = shares.filter(shared_on__gt=today - timedelta(days=FLOW_WINDOW_DAYS), shared_on__lte=today)
+    expecting = shares.filter(
+        shared_on__lte=today - timedelta(days=FEEDBACK_GRACE_DAYS),
+        shared_on__gt=today - timedelta(days=FEEDBACK_WINDOW_DAYS),
+    )
+    overdue = Action.objects.filter(partnership=OuterRef("pk")).overdue(today)
+    queryset = queryset.annotate(
+        last_engagement_on=Subquery(engagements.values("date")[:1], output_field=DateField()),
+        shares_to_police_recent=_count(recent.filter(direction=Direction.TO_POLICE)),
+        shares_to_institution_recent=_count(recent.filter(direction=Direction.TO_INSTITUTION)),
+        shares_expecting_feedback=_count(expecting),
+        shares_with_feedback=_count(expecting.exclude(outcome="")),
+        overdue_action_count=_count(overdue),
+    )
+    green_num, green_den = FEEDBACK_GREEN_RATIO
+    amber_num, amber_den = FEEDBACK_AMBER_RATIO
+    return queryset.annotate(
+        engagement_level=Case(
+            When(last_engagement_on__gte=today - timedelta(days=ENGAGEMENT_AMBER_AFTER_DAYS), then=Value(GREEN)),
+            When(last_engagement_on__gte=today - timedelta(days=ENGAGEMENT_RED_AFTER_DAYS), then=Value(AMBER)),
+            When(
+                last_engagement_on__isnull=True,
+                created_at__gte=now - timedelta(days=ENGAGEMENT_AMBER_AFTER_DAYS),
+                then=Value(AMBER),
+            ),
+            default=Value(RED),
+            output_field=IntegerField(),
+        ),
+        flow_level=Case(
+            When(Q(shares_to_police_recent__gt=0) & Q(shares_to_institution_recent__gt=0), then=Value(GREEN)),
+            default=Value(AMBER),
+            output_field=IntegerField(),
+        ),
+        feedback_level=Case(
+            When(shares_expecting_feedback=0, then=Value(GREEN)),
+            When(
+                GreaterThanOrEqual(F("shares_with_feedback") * green_den, F("shares_expecting_feedback") * green_num),
+                then=Value(GREEN),
+            ),
+            When(
+                GreaterThanOrEqual(F("shares_with_feedback") * amber_den, F("shares_expecting_feedback") * amber_num),
+                then=Value(AMBER),
+            ),
+            default=Value(RED),
+            output_field=IntegerField(),
+        ),
+        actions_level=Case(
+            When(overdue_action_count=0, then=Value(GREEN)),
+            When(overdue_action_count__lt=OVERDUE_RED_COUNT, then=Value(AMBER)),
+            default=Value(RED),
+            output_field=IntegerField(),
+        ),
+    ).annotate(
+        health_level=Case(
+            When(status=PartnershipStatus.ENDED, then=Value(None)),
+            default=Greatest("engagement_level", "flow_level", "feedback_level", "actions_level"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def filter_by_health(queryset, health):
+    """Keep partnerships of one light ("green", "amber", "red") or not assessed ("none")."""
+    if health == "none":
+        return queryset.filter(health_level__isnull=True)
+    if health in LEVEL_VALUES:
+        return queryset.filter(health_level=LEVEL_VALUES[health])
+    return queryset
+
+
+@dataclass(frozen=True)
+class Reason:
+    level: str  # "green", "amber", "red" or "info" (shown, but does not change the light)
+    text: str
+
+
+@dataclass(frozen=True)
+class Health:
+    level: str | None
+    reasons: list[Reason]
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.level]
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def health_of(partnership, today=None) -> Health:
+    """The health of a partnership annotated by ``with_health``, with its reasons in words."""
+    today = today or timezone.localdate()
+    if partnership.health_level is None:
+        return Health(None, [Reason("info", "The partnership has ended, so its health is no longer assessed.")])
+    p = partnership
+    reasons = [Reason("info", "No agreement in force: memoranda of understanding are not yet recorded here.")]
+
+    if p.last_engagement_on is None:
+        reasons.append(Reason(LEVELS[p.engagement_level], "No engagement has been recorded yet."))
+    else:
+        days = (today - p.last_engagement_on).days
+        text = f"Last engagement {_days(days)} ago" if days else "Last engagement today"
+        if p.engagement_level == GREEN:
+            reasons.append(Reason("green", f"{text}."))
+        else:
+            reasons.append(Reason(LEVELS[p.engagement_level], f"{text}; partners should meet at least quarterly."))
+
+    to_police, to_institution = p.shares_to_police_recent, p.shares_to_institution_recent
+    window = f"in the last {FLOW_WINDOW_DAYS} days"
+    if to_police and to_institution:
+        text = f"Information is flowing both ways {window} ({to_police} to police, {to_institution} back)."
+    elif to_police:
+        text = f"Information has gone only to the police {window} ({to_police}); none has come back."
+    elif to_institution:
+        text = f"Information has come only from the police {window} ({to_institution}); none has gone to them."
+    else:
+        text = f"No information has been shared either way {window}."
+    reasons.append(Reason(LEVELS[p.flow_level], text))
+
+    expecting, answered = p.shares_expecting_feedback, p.shares_with_feedback
+    if expecting:
+        percent = round(100 * answered / expecting)
+        text = (
+            f"{answered} of {expecting} shares older than {FEEDBACK_GRACE_DAYS} days "
+            f"have outcome feedback ({percent}%)."
+        )
+        reasons.append(Reason(LEVELS[p.feedback_level], text))
+    else:
+        reasons.append(Reason("info", "No shares are yet waiting long enough to expect outcome feedback."))
+
+    overdue = p.overdue_action_count
+    if overdue:
+        reasons.append(Reason(LEVELS[p.actions_level], f"{overdue} action{'s' if overdue != 1 else ''} overdue."))
+    else:
+        reasons.append(Reason("green", "No overdue actions."))
+    return Health(LEVELS[p.health_level], reasons)

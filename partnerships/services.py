@@ -1,0 +1,204 @@
+"""State changes for partnerships. Views, tasks, the demo seed and tests all call these.
+
+Each function checks the business rule it owns and raises ``ValidationError`` (with field
+keys, so forms can show it next to the field) when the change is not allowed, and changes
+nothing in that case.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import permissions
+from .models import (
+    Action,
+    ActionStatus,
+    Engagement,
+    InformationShare,
+    LawfulBasis,
+    Partnership,
+    PartnershipStatus,
+    ShareView,
+)
+
+
+def _as(instance, user):
+    """Name ``user`` on the history row the next save writes (outside a request too)."""
+    instance._history_user = user
+    return instance
+
+
+def _save_partnership(partnership, agencies, by):
+    partnership.full_clean()
+    try:
+        with transaction.atomic():
+            _as(partnership, by).save()
+    except IntegrityError as error:
+        # Two people proposing the same partnership at once: the database constraint decides.
+        raise ValidationError("These two organisations already have a partnership that has not ended.") from error
+    if agencies is not None:
+        agencies = [
+            agency for agency in agencies if agency.pk not in (partnership.institution_id, partnership.police_force_id)
+        ]
+        before = set(partnership.other_agencies.values_list("pk", flat=True))
+        partnership.other_agencies.set(agencies)
+        if before != {agency.pk for agency in agencies}:
+            latest = partnership.history.order_by("-history_date", "-history_id").first()
+            latest.changed_fields = [*latest.changed_fields, "other agencies"]
+            latest.save(update_fields=["changed_fields"])
+    return partnership
+
+
+@transaction.atomic
+def create_partnership(partnership: Partnership, *, by, agencies=()) -> Partnership:
+    partnership.created_by = by
+    partnership.status = partnership.status or PartnershipStatus.PROPOSED
+    return _save_partnership(partnership, agencies, by)
+
+
+@transaction.atomic
+def update_partnership(partnership: Partnership, *, by, agencies=None) -> Partnership:
+    return _save_partnership(partnership, agencies, by)
+
+
+@transaction.atomic
+def change_status(partnership: Partnership, status: str, *, by, reason: str = "", today: date | None = None):
+    """Move a partnership along its workflow; ending it dates the end, activating it dates the start."""
+    today = today or timezone.localdate()
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if status not in partnership.allowed_statuses:
+        current = partnership.get_status_display()
+        allowed = ", ".join(str(PartnershipStatus(s).label) for s in partnership.allowed_statuses)
+        if allowed:
+            message = f"A partnership that is {current.lower()} can move to: {allowed}."
+        else:
+            message = f"A partnership that has {current.lower()} cannot change status; start a new partnership."
+        raise ValidationError({"status": message})
+    partnership.status = status
+    if status == PartnershipStatus.ACTIVE and partnership.start_date is None:
+        partnership.start_date = today
+    if status == PartnershipStatus.ENDED:
+        partnership.end_date = partnership.end_date or max(today, partnership.start_date or today)
+    partnership._change_reason = reason
+    partnership.full_clean()
+    _as(partnership, by).save(update_fields=["status", "start_date", "end_date", "updated_at"])
+    return partnership
+
+
+def _check_contacts_belong(partnership, contacts, field):
+    parties = {partnership.institution_id, partnership.police_force_id}
+    parties |= {agency.pk for agency in partnership.other_agencies.all()}
+    strangers = [contact.name for contact in contacts if contact.organisation_id not in parties]
+    if strangers:
+        raise ValidationError({field: f"{', '.join(strangers)} do not work for a party to this partnership."})
+
+
+@transaction.atomic
+def save_engagement(engagement: Engagement, *, by, attendees) -> Engagement:
+    _check_contacts_belong(engagement.partnership, attendees, "attendees")
+    if engagement.pk is None:
+        engagement.created_by = by
+    engagement.full_clean()
+    _as(engagement, by).save()
+    engagement.attendees.set(attendees)
+    return engagement
+
+
+@transaction.atomic
+def create_action(action: Action, *, by, today: date | None = None) -> Action:
+    today = today or timezone.localdate()
+    if action.due_date < today:
+        raise ValidationError({"due_date": "Choose a due date from today onwards."})
+    if action.engagement_id and action.engagement.partnership_id != action.partnership_id:
+        raise ValidationError({"engagement": "Choose an engagement of this partnership."})
+    _check_contacts_belong(action.partnership, [action.owner], "owner")
+    action.created_by = by
+    action.status = ActionStatus.OPEN
+    action.full_clean()
+    return _as(action, by).save() or action
+
+
+@transaction.atomic
+def update_action(action: Action, *, by, today: date | None = None) -> Action:
+    """Save edits to an action; finishing it records the day, reopening it clears that."""
+    today = today or timezone.localdate()
+    _check_contacts_belong(action.partnership, [action.owner], "owner")
+    if action.status == ActionStatus.DONE:
+        action.completed_on = action.completed_on or today
+    else:
+        action.completed_on = None
+    action.full_clean()
+    _as(action, by).save()
+    return action
+
+
+@transaction.atomic
+def share_information(share: InformationShare, *, by, today: date | None = None) -> InformationShare:
+    today = today or timezone.localdate()
+    if not permissions.can_share_information(by, share.partnership):
+        raise ValidationError("Only liaison officers of the institution or the force can share information.")
+    share.direction = permissions.direction_for(by, share.partnership)
+    if share.shared_on > today:
+        raise ValidationError({"shared_on": "The date shared cannot be in the future."})
+    if share.lawful_basis == LawfulBasis.OTHER and not share.lawful_basis_detail.strip():
+        raise ValidationError({"lawful_basis_detail": "Explain the lawful basis when you choose “Other”."})
+    share.shared_by = by
+    share.full_clean(exclude=["retain_until"])
+    _as(share, by).save()
+    return share
+
+
+@transaction.atomic
+def record_feedback(share, *, outcome, outcome_on, note, by, today: date | None = None) -> InformationShare:
+    """The receiving side says what came of a share. Once given, feedback is not overwritten."""
+    today = today or timezone.localdate()
+    share = InformationShare.objects.select_for_update().select_related("partnership").get(pk=share.pk)
+    if not permissions.can_record_feedback(by, share):
+        raise ValidationError("Feedback on this share has already been recorded, or is not yours to give.")
+    if outcome_on < share.shared_on:
+        raise ValidationError(
+            {"outcome_on": f"The outcome cannot be dated before the share ({share.shared_on:%-d %B %Y})."}
+        )
+    if outcome_on > today:
+        raise ValidationError({"outcome_on": "The date of the outcome cannot be in the future."})
+    share.outcome, share.outcome_on, share.outcome_note, share.outcome_by = outcome, outcome_on, note, by
+    _as(share, by).save(update_fields=["outcome", "outcome_on", "outcome_note", "outcome_by"])
+    return share
+
+
+def log_share_view(share, user) -> ShareView:
+    return ShareView.objects.create(share=share, viewer=user)
+
+
+ERASED_FIELDS = {"summary": "", "outcome_note": ""}
+
+
+def erase_expired_shares(today: date | None = None, batch_size: int = 500) -> int:
+    """Erase the free text of shares whose retention has ended; keep what statistics need.
+
+    Handles one bounded batch and returns how many shares it erased, so a scheduled run
+    can be repeated until it returns 0. The erasure is written to the history (with no
+    user: the retention schedule did it), and the text is erased from earlier history rows
+    too, or it would outlive its retention there.
+    """
+    today = today or timezone.localdate()
+    erased = 0
+    with transaction.atomic():
+        due = (
+            InformationShare.objects.select_for_update(skip_locked=True)
+            .filter(retain_until__lt=today, erased_at__isnull=True)
+            .order_by("retain_until", "pk")[:batch_size]
+        )
+        ids = []
+        for share in due:
+            for field, value in ERASED_FIELDS.items():
+                setattr(share, field, value)
+            share.erased_at = timezone.now()
+            share._change_reason = "Free text erased at the end of the retention period"
+            _as(share, None).save(update_fields=[*ERASED_FIELDS, "erased_at"])
+            ids.append(share.pk)
+            erased += 1
+        InformationShare.history.filter(id__in=ids).update(**ERASED_FIELDS)
+    return erased

@@ -1,0 +1,225 @@
+"""Engagements and actions: record a meeting, raise and follow up actions, "my actions"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import permissions, services
+from ..forms.partnerships import ActionForm, ActionStatusForm, EngagementForm
+from ..models import Action, ActionStatus, Engagement
+from .partnerships import _apply_errors, get_partnership
+
+
+def get_engagement(request, pk):
+    queryset = Engagement.objects.visible_to(request.user).select_related(
+        "partnership__institution", "partnership__police_force", "created_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_action(request, pk):
+    queryset = Action.objects.visible_to(request.user).select_related(
+        "partnership__institution", "partnership__police_force", "owner__organisation", "engagement", "created_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+def engagement_detail(request, pk):
+    engagement = get_engagement(request, pk)
+    partnership = engagement.partnership
+    return render(
+        request,
+        "partnerships/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "partnership": partnership,
+            "attendees": engagement.attendees.select_related("organisation").order_by("organisation__name", "name"),
+            "actions": engagement.actions.select_related("owner").order_by("due_date"),
+            "can_edit": permissions.can_record_engagement(request.user, partnership),
+            "can_manage_actions": permissions.can_manage_actions(request.user, partnership),
+        },
+    )
+
+
+def _engagement_form_page(request, partnership, engagement):
+    form = EngagementForm(request.POST or None, instance=engagement, user=request.user, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_engagement(
+                form.save(commit=False), by=request.user, attendees=list(form.cleaned_data["attendees"])
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{saved.get_kind_display()} “{saved.title}” saved.")
+            return redirect(saved)
+    return render(
+        request,
+        "partnerships/engagement_form.html",
+        {"form": form, "partnership": partnership, "engagement": engagement if engagement.pk else None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_create(request, pk):
+    partnership = get_partnership(request, pk)
+    if not permissions.can_record_engagement(request.user, partnership):
+        raise PermissionDenied
+    return _engagement_form_page(request, partnership, Engagement(partnership=partnership))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request, pk):
+    engagement = get_engagement(request, pk)
+    if not permissions.can_record_engagement(request.user, engagement.partnership):
+        raise PermissionDenied
+    return _engagement_form_page(request, engagement.partnership, engagement)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_delete(request, pk):
+    engagement = get_engagement(request, pk)
+    partnership = engagement.partnership
+    if not permissions.can_record_engagement(request.user, partnership):
+        raise PermissionDenied
+    if request.method == "POST":
+        engagement._history_user = request.user
+        engagement.delete()
+        messages.success(request, f"“{engagement.title}” deleted. Its actions stay on the partnership.")
+        return redirect(partnership)
+    return render(
+        request,
+        "partnerships/engagement_confirm_delete.html",
+        {"engagement": engagement, "partnership": partnership, "action_count": engagement.actions.count()},
+    )
+
+
+@login_required
+def action_detail(request, pk):
+    action = get_action(request, pk)
+    can_manage = permissions.can_manage_actions(request.user, action.partnership)
+    return render(
+        request,
+        "partnerships/action_detail.html",
+        {
+            "action": action,
+            "partnership": action.partnership,
+            "can_manage": can_manage,
+            "status_choices": ActionStatus.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request, pk):
+    partnership = get_partnership(request, pk)
+    if not permissions.can_manage_actions(request.user, partnership):
+        raise PermissionDenied
+    action = Action(partnership=partnership)
+    initial = {}
+    engagement_id = request.GET.get("engagement", "")
+    if engagement_id.isdigit():
+        initial["engagement"] = int(engagement_id)
+    form = ActionForm(
+        request.POST or None, instance=action, initial=initial, user=request.user, partnership=partnership
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_action(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Action “{action.title}” raised for {action.owner.name}.")
+            return redirect(action.engagement or partnership)
+    return render(request, "partnerships/action_form.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    action = get_action(request, pk)
+    partnership = action.partnership
+    if not permissions.can_manage_actions(request.user, partnership):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, instance=action, user=request.user, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Action saved.")
+            return redirect(action)
+    return render(
+        request, "partnerships/action_form.html", {"form": form, "partnership": partnership, "action": action}
+    )
+
+
+@login_required
+@require_POST
+def action_status(request, pk):
+    """Mark an action in progress, done or cancelled from a list, without opening its form."""
+    action = get_action(request, pk)
+    if not permissions.can_manage_actions(request.user, action.partnership):
+        raise PermissionDenied
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        action.status = form.cleaned_data["status"]
+        services.update_action(action, by=request.user)
+        messages.success(request, f"“{action.title}” is now {action.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose a status for the action.")
+    next_url = request.POST.get("next", "")
+    if next_url == "mine":
+        return redirect("partnerships:my_actions")
+    return redirect(action)
+
+
+@login_required
+def my_actions(request):
+    """Open actions across the user's partnerships, overdue first, then by due date."""
+    today = timezone.localdate()
+    actions = (
+        Action.objects.visible_to(request.user)
+        .open()
+        .select_related("partnership", "owner__organisation", "engagement")
+        .annotate(overdue=Case(When(due_date__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("overdue", "due_date", "pk")
+    )
+    mine_only = request.GET.get("owner") == "me"
+    if mine_only:
+        actions = actions.filter(owner__user=request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        actions = actions.filter(Q(title__icontains=query) | Q(partnership__title__icontains=query))
+    page = Paginator(actions, 25).get_page(request.GET.get("page"))
+    for action in page:
+        action.can_manage = permissions.can_manage_actions(request.user, action.partnership)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "partnerships/my_actions.html",
+        {
+            "page_obj": page,
+            "actions": page.object_list,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "today": today,
+            "mine_only": mine_only,
+            "query": query,
+            "filter_querystring": params.urlencode(),
+            "status_choices": ActionStatus.choices,
+        },
+    )

@@ -1,0 +1,283 @@
+"""Partnership pages: the list (with CSV export), the partnership page, create, edit and status."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .. import permissions, services
+from ..forms.partnerships import PartnershipForm, StatusForm
+from ..health import LABELS, LEVELS, filter_by_health, health_of, with_health
+from ..models import Action, FocusArea, Partnership, PartnershipStatus, Region
+from ..timeline import changes, timeline
+
+SORTS = {
+    "title": ("Title", [F("title").asc()]),
+    "status": ("Status", [F("status").asc(), F("title").asc()]),
+    "health": ("Health, worst first", [F("health_level").desc(nulls_last=True), F("title").asc()]),
+    "review": ("Next review", [F("next_review_date").asc(nulls_last=True), F("title").asc()]),
+    "engagement": ("Last engagement, oldest first", [F("last_engagement_on").asc(nulls_first=True), F("title").asc()]),
+}
+HEALTH_FILTERS = [
+    ("green", LABELS["green"]),
+    ("amber", LABELS["amber"]),
+    ("red", LABELS["red"]),
+    ("none", LABELS[None]),
+]
+
+
+def _int_param(request, name, default, maximum):
+    try:
+        return max(1, min(int(request.GET.get(name, default)), maximum))
+    except ValueError:
+        return default
+
+
+def filtered_partnerships(request):
+    """The partnerships a user may see, with the list's search, filters and sort applied."""
+    params = request.GET
+    queryset = with_health(Partnership.objects.visible_to(request.user)).select_related("institution", "police_force")
+    query = params.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(title__icontains=query) | Q(institution__name__icontains=query) | Q(police_force__name__icontains=query)
+        )
+    status = params.get("status", "")
+    if status in PartnershipStatus.values:
+        queryset = queryset.filter(status=status)
+    focus = params.get("focus", "")
+    if focus in FocusArea.values:
+        queryset = queryset.with_focus(focus)
+    region = params.get("region", "")
+    if region in Region.values:
+        queryset = queryset.filter(Q(institution__region=region) | Q(police_force__region=region))
+    queryset = filter_by_health(queryset, params.get("health", ""))
+    sort = params.get("sort", "") if params.get("sort", "") in SORTS else "title"
+    filters = {
+        "q": query,
+        "status": status,
+        "focus": focus,
+        "region": region,
+        "health": params.get("health", ""),
+        "sort": sort,
+    }
+    return queryset.order_by(*SORTS[sort][1], "pk"), filters
+
+
+@login_required
+def partnership_list(request):
+    queryset, filters = filtered_partnerships(request)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    for partnership in page:
+        partnership.health_name = LEVELS.get(partnership.health_level)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {
+            "page_obj": page,
+            "partnerships": page.object_list,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "filters": filters,
+            "filtering": any(filters[key] for key in ("q", "status", "focus", "region", "health")),
+            "statuses": PartnershipStatus.choices,
+            "focus_areas": FocusArea.choices,
+            "regions": Region.choices,
+            "health_filters": HEALTH_FILTERS,
+            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+            "filter_querystring": params.urlencode(),
+            "export_querystring": params.urlencode(),
+            "can_create": permissions.can_create_partnership(request.user),
+            "health_labels": LABELS,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+@login_required
+def partnership_export(request):
+    """The filtered list as CSV, streamed so a long list does not sit in memory."""
+    queryset, _ = filtered_partnerships(request)
+    header = [
+        "Title",
+        "Institution",
+        "Police force",
+        "Status",
+        "Focus areas",
+        "Health",
+        "Last engagement",
+        "Overdue actions",
+        "Start date",
+        "Next review date",
+    ]
+
+    def rows():
+        yield header
+        for p in queryset.iterator(chunk_size=500):
+            yield [
+                p.title,
+                p.institution.name,
+                p.police_force.name,
+                p.get_status_display(),
+                "; ".join(p.focus_area_labels),
+                LABELS[LEVELS.get(p.health_level)],
+                p.last_engagement_on or "",
+                p.overdue_action_count,
+                p.start_date or "",
+                p.next_review_date or "",
+            ]
+
+    writer = csv.writer(_Echo())
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(
+        (writer.writerow([_csv_cell(value) for value in row]) for row in rows()), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="partnerships-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def get_partnership(request, pk, annotate_health=False):
+    queryset = Partnership.objects.visible_to(request.user)
+    if annotate_health:
+        queryset = with_health(queryset)
+    queryset = queryset.select_related(
+        "institution",
+        "police_force",
+        "institution_sponsor",
+        "institution_contact",
+        "police_sponsor",
+        "police_contact",
+    ).prefetch_related("other_agencies")
+    return get_object_or_404(queryset, pk=pk)
+
+
+@never_cache
+@login_required
+def partnership_detail(request, pk):
+    user = request.user
+    partnership = get_partnership(request, pk, annotate_health=True)
+    limit = _int_param(request, "events", 20, 1000)
+    events = timeline(partnership, user, limit=limit + 1)
+    open_actions = Action.objects.visible_to(user).filter(partnership=partnership).open().select_related("owner")[:10]
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "health": health_of(partnership),
+            "events": events[:limit],
+            "more_events": limit * 2 if len(events) > limit else None,
+            "open_actions": open_actions,
+            "today": timezone.localdate(),
+            "changes": changes(partnership, user, limit=10),
+            "can_edit": permissions.can_edit_partnership(user, partnership),
+            "can_change_status": permissions.can_change_status(user, partnership),
+            "can_record_engagement": permissions.can_record_engagement(user, partnership),
+            "can_manage_actions": permissions.can_manage_actions(user, partnership),
+            "can_share": permissions.can_share_information(user, partnership),
+            "can_see_shares": permissions.can_see_shares(user, partnership),
+        },
+    )
+
+
+@login_required
+def partnership_history(request, pk):
+    partnership = get_partnership(request, pk)
+    limit = _int_param(request, "limit", 50, 2000)
+    rows = changes(partnership, request.user, limit=limit + 1)
+    return render(
+        request,
+        "partnerships/partnership_history.html",
+        {"partnership": partnership, "changes": rows[:limit], "more": limit * 2 if len(rows) > limit else None},
+    )
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_create(request):
+    if not permissions.can_create_partnership(request.user):
+        raise PermissionDenied
+    form = PartnershipForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership = services.create_partnership(
+                form.save(commit=False), by=request.user, agencies=form.cleaned_data["other_agencies"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Partnership “{partnership.title}” created. It starts as proposed.")
+            return redirect(partnership)
+    return render(request, "partnerships/partnership_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request, pk):
+    partnership = get_partnership(request, pk)
+    if not permissions.can_edit_partnership(request.user, partnership):
+        raise PermissionDenied
+    form = PartnershipForm(request.POST or None, instance=partnership, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_partnership(
+                form.save(commit=False), by=request.user, agencies=form.cleaned_data["other_agencies"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Partnership saved.")
+            return redirect(partnership)
+    return render(request, "partnerships/partnership_form.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_status(request, pk):
+    partnership = get_partnership(request, pk)
+    if not permissions.can_change_status(request.user, partnership):
+        raise PermissionDenied
+    form = StatusForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(
+                partnership, form.cleaned_data["status"], by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            partnership.refresh_from_db(fields=["status"])
+            messages.success(request, f"The partnership is now {partnership.get_status_display().lower()}.")
+            return redirect(partnership)
+    return render(request, "partnerships/partnership_status.html", {"form": form, "partnership": partnership})
