@@ -90,7 +90,9 @@ class InformationShare(models.Model):
         "explanation of the lawful basis", blank=True, help_text="Required when the lawful basis is “Other”."
     )
     shared_on = models.DateField("date shared")
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
