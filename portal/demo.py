@@ -1,7 +1,8 @@
 """Fictional demo data: organisations, units, contacts and one user of every role.
 
-Every record is looked up by a natural key and created only when missing, so running the
-seed again changes nothing.
+Partnerships and what partners did in them (engagements, actions, information shares) are
+in ``portal.demo_partnerships``. Every record is looked up by a natural key and created only
+when missing, so running the seed again changes nothing.
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from partnerships.models import Contact, Organisation, OrganisationKind, Region, Unit
+from portal import demo_partnerships
 
 DEMO_PASSWORD = "partnership-demo-2026"  # noqa: S105 - printed for demo logins only
 
@@ -23,6 +25,7 @@ ORGANISATIONS = [
         "units": [
             ("Student Wellbeing and Support", "Receives disclosures and arranges support for students."),
             ("Campus Security", "Round-the-clock security team for campus and halls."),
+            ("Residential Life", "Hall wardens and residence managers in university accommodation."),
         ],
     },
     {
@@ -39,7 +42,10 @@ ORGANISATIONS = [
         "region": Region.YORKSHIRE,
         "address": "Moor Lane\nEastmoor\nEM2 9HD",
         "website": "https://www.eastmoor.example.ac.uk",
-        "units": [("Student Services", "Advice, wellbeing and report-and-support.")],
+        "units": [
+            ("Student Services", "Advice, wellbeing and report-and-support."),
+            ("Accommodation Services", "Runs the university's halls of residence."),
+        ],
     },
     {
         "name": "Northbridge Police",
@@ -63,6 +69,38 @@ ORGANISATIONS = [
             ("Eastmoor Neighbourhood Policing Team", "Covers Eastmoor town centre and campus."),
             ("County Lines Taskforce", "Targets drug lines and protects exploited young people."),
         ],
+    },
+    {
+        "name": "Royal Northbridge Conservatoire",
+        "kind": OrganisationKind.UNIVERSITY,
+        "region": Region.NORTH_WEST,
+        "address": "Cathedral Walk\nNorthbridge\nNB2 5RC",
+        "website": "https://www.rnc.example.ac.uk",
+        "units": [("Student Services", "Wellbeing, disability and safeguarding support for students.")],
+    },
+    {
+        "name": "Westfell College",
+        "kind": OrganisationKind.COLLEGE,
+        "region": Region.YORKSHIRE,
+        "address": "Station Road\nWestfell\nEM8 3WC",
+        "website": "https://www.westfell.example.ac.uk",
+        "units": [("Safeguarding Team", "Designated safeguarding leads for learners.")],
+    },
+    {
+        "name": "Moorside College",
+        "kind": OrganisationKind.COLLEGE,
+        "region": Region.YORKSHIRE,
+        "address": "Moorside Road\nEastmoor\nEM4 6MC",
+        "website": "https://www.moorside.example.ac.uk",
+        "units": [],
+    },
+    {
+        "name": "Northbridge Borough Council",
+        "kind": OrganisationKind.LOCAL_AUTHORITY,
+        "region": Region.NORTH_WEST,
+        "address": "Town Hall, Market Square\nNorthbridge\nNB1 2TH",
+        "website": "https://www.northbridge.example.gov.uk",
+        "units": [("Community Safety Team", "Runs the community safety partnership and the city centre CCTV.")],
     },
     {
         "name": "St Aidan's Community Church",
@@ -184,6 +222,121 @@ CONTACTS = [
         "e.marsh@northbridge.example.ac.uk",
         "",
     ),
+    (
+        "Northbridge Police",
+        "",
+        "Claire Hughes",
+        "Superintendent, Northbridge Local Policing Area",
+        "claire.hughes@northbridge-police.example.uk",
+        "101",
+    ),
+    (
+        "Northbridge Police",
+        "City Centre Neighbourhood Policing Team",
+        "James Whittaker",
+        "Sergeant, City Centre Neighbourhood Policing Team",
+        "james.whittaker@northbridge-police.example.uk",
+        "101",
+    ),
+    (
+        "Northbridge Police",
+        "City Centre Neighbourhood Policing Team",
+        "Owen Pritchard",
+        "Police Community Support Officer, City Centre Neighbourhood Policing Team",
+        "owen.pritchard@northbridge-police.example.uk",
+        "101",
+    ),
+    (
+        "Northbridge Police",
+        "Rape and Serious Crime Unit",
+        "Nadia Hussain",
+        "Detective Sergeant, Rape and Serious Crime Unit",
+        "nadia.hussain@northbridge-police.example.uk",
+        "101",
+    ),
+    (
+        "University of Northbridge",
+        "Student Wellbeing and Support",
+        "Joanna Fairclough",
+        "Head of Student Wellbeing",
+        "j.fairclough@northbridge.example.ac.uk",
+        "01632 960145",
+    ),
+    (
+        "University of Northbridge",
+        "Residential Life",
+        "Kwame Mensah",
+        "Residence Manager, Harbour Halls",
+        "k.mensah@northbridge.example.ac.uk",
+        "01632 960188",
+    ),
+    (
+        "Northbridge City College",
+        "",
+        "Rebecca Ashworth",
+        "Vice Principal, Learners and Quality",
+        "r.ashworth@ncc.example.ac.uk",
+        "01632 960410",
+    ),
+    (
+        "Eastmoor University",
+        "",
+        "Dr Helen Bramley",
+        "Deputy Vice-Chancellor",
+        "h.bramley@eastmoor.example.ac.uk",
+        "01632 960702",
+    ),
+    (
+        "Eastmoor University",
+        "Accommodation Services",
+        "Matthew Kerr",
+        "Head of Accommodation Services",
+        "m.kerr@eastmoor.example.ac.uk",
+        "01632 960736",
+    ),
+    (
+        "Eastmoor and Dales Constabulary",
+        "",
+        "Richard Holroyd",
+        "Chief Inspector, Eastmoor District",
+        "richard.holroyd@eastmoor-dales-police.example.uk",
+        "101",
+    ),
+    (
+        "Eastmoor and Dales Constabulary",
+        "County Lines Taskforce",
+        "Leanne Firth",
+        "Detective Sergeant, County Lines Taskforce",
+        "leanne.firth@eastmoor-dales-police.example.uk",
+        "101",
+    ),
+    (
+        "Royal Northbridge Conservatoire",
+        "Student Services",
+        "Dr Isobel Grant",
+        "Director of Student Services",
+        "i.grant@rnc.example.ac.uk",
+        "01632 960530",
+    ),
+    ("Westfell College", "", "Janet Crowther", "Principal", "j.crowther@westfell.example.ac.uk", "01632 960611"),
+    (
+        "Westfell College",
+        "Safeguarding Team",
+        "Mark Stubbs",
+        "Assistant Principal and Designated Safeguarding Lead",
+        "m.stubbs@westfell.example.ac.uk",
+        "01632 960618",
+    ),
+    ("Moorside College", "", "Emma Clough", "Head of Safeguarding", "e.clough@moorside.example.ac.uk", "01632 960655"),
+    (
+        "Northbridge Borough Council",
+        "Community Safety Team",
+        "Sophie Marsden",
+        "Community Safety Manager",
+        "sophie.marsden@northbridge.example.gov.uk",
+        "01632 960250",
+    ),
+    ("St Aidan's Community Church", "", "Reverend Andrew Kemp", "Vicar", "vicar@st-aidans.example.org.uk", ""),
 ]
 
 
@@ -228,7 +381,7 @@ def seed() -> dict[str, int]:
             user.full_clean()
             user.save()
             created["users"] += 1
-        _, made = Contact.objects.get_or_create(
+        contact, made = Contact.objects.get_or_create(
             organisation=organisation,
             name=f"{spec.first_name} {spec.last_name}",
             defaults={
@@ -239,6 +392,11 @@ def seed() -> dict[str, int]:
             },
         )
         created["contacts"] += made
+        if contact.user_id is None and user.organisation_id == organisation.pk and not hasattr(user, "contact"):
+            # A contact left unlinked (by an older seed or by hand): the user acts through it,
+            # which is what lets them be a partnership's single point of contact.
+            contact.user = user
+            contact.save(update_fields=["user"])
 
     for org_name, unit_name, name, job_title, email, phone in CONTACTS:
         _, made = Contact.objects.get_or_create(
@@ -252,4 +410,6 @@ def seed() -> dict[str, int]:
             },
         )
         created["contacts"] += made
+
+    created.update(demo_partnerships.seed())
     return created

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from accounts.models import Role, User
+from partnerships.dashboard import partnership_summary
 from partnerships.models import Contact, Organisation, OrganisationKind, Unit
 
 
@@ -33,5 +34,7 @@ def dashboard(request):
         )
         context["unit_count"] = Unit.objects.visible_to(user).filter(organisation=user.organisation).count()
         context["contact_count"] = Contact.objects.visible_to(user).filter(organisation=user.organisation).count()
+        if user.is_liaison_officer:
+            context["summary"] = partnership_summary(user)
         template = f"portal/dashboard_{user.role}.html"
     return render(request, template, context)

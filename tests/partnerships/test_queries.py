@@ -142,3 +142,21 @@ def test_share_page_runs_fixed_queries(client, university_liaison, partnership, 
             client.get(share.get_absolute_url())
 
     assert_fixed_queries(client, share.get_absolute_url(), add_views, budget=9)
+
+
+def test_liaison_dashboard_runs_fixed_queries(client, university_liaison, university, partnership):
+    client.force_login(university_liaison)
+    assert_fixed_queries(client, reverse("portal:dashboard"), lambda: add_partnerships(university), budget=12)
+
+
+def test_liaison_dashboard_lists_partnerships_worst_first_with_what_is_waiting(
+    client, police_liaison, partnership, share
+):
+    worse = factories.PartnershipFactory(police_force=partnership.police_force, title="Aardvark struggling")
+    factories.EngagementFactory(partnership=worse, date=today() - timedelta(days=400))
+    client.force_login(police_liaison)
+    response = client.get(reverse("portal:dashboard"))
+    summary = response.context["summary"]
+    assert [p.title for p in summary["partnerships"]] == ["Aardvark struggling", partnership.title]
+    assert summary["feedback_due_count"] == 1
+    assert "1 share awaiting your feedback" in response.content.decode()

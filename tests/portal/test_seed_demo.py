@@ -1,42 +1,177 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Role, User
-from partnerships.models import Organisation, OrganisationKind
+from partnerships.health import with_health
+from partnerships.models import (
+    Action,
+    Contact,
+    Direction,
+    Engagement,
+    InformationShare,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipStatus,
+)
+from portal import demo_partnerships
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_MODELS = ["partnerships.Organisation", "partnerships.Unit", "partnerships.Contact", "accounts.User"]
+MAIN = "University of Northbridge and Northbridge Police: safer campus partnership"
+EASTMOOR = "Eastmoor University and Eastmoor and Dales Constabulary: tackling county lines"
+HISTORY_MODELS = [
+    "partnerships.HistoricalPartnership",
+    "partnerships.HistoricalEngagement",
+    "partnerships.HistoricalAction",
+    "partnerships.HistoricalInformationShare",
+]
+SEEDED_MODELS = [
+    "partnerships.Organisation",
+    "partnerships.Unit",
+    "partnerships.Contact",
+    "accounts.User",
+    "partnerships.Partnership",
+    "partnerships.Engagement",
+    "partnerships.Action",
+    "partnerships.InformationShare",
+    *HISTORY_MODELS,
+]
+NOTHING_CREATED = (
+    "created now: 0 organisations, 0 units, 0 users, 0 contacts, 0 partnerships, 0 engagements, 0 actions, 0 shares"
+)
 
 
 def snapshot():
-    return {label: list(apps.get_model(label).objects.order_by("pk").values()) for label in SEEDED_MODELS}
+    models = [apps.get_model(label) for label in SEEDED_MODELS]
+    models += [Partnership.other_agencies.through, Engagement.attendees.through]
+    return {model._meta.label: list(model._default_manager.order_by("pk").values()) for model in models}
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
 
 
 def test_seed_demo_creates_every_role_and_two_police_forces():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
+    out = seed()
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     forces = Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE)
     assert forces.count() >= 2
     assert all(force.units.exists() for force in forces)
-    assert "uni.liaison" in out.getvalue()
-    assert "partnership-demo-2026" in out.getvalue()
+    assert "uni.liaison" in out
+    assert "partnership-demo-2026" in out
 
 
 def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=StringIO())
+    seed()
     first = snapshot()
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
+    assert all(first[label] for label in SEEDED_MODELS)
+    assert NOTHING_CREATED in seed()
     assert snapshot() == first
-    assert "created now: 0 organisations, 0 units, 0 users, 0 contacts" in out.getvalue()
+
+
+def test_seed_demo_on_a_later_day_changes_nothing():
+    # Dates are relative to the day of the first run; the natural keys do not include them.
+    seed()
+    first = snapshot()
+    later = timezone.localdate() + timedelta(days=45)
+    assert demo_partnerships.seed(today=later) == {"partnerships": 0, "engagements": 0, "actions": 0, "shares": 0}
+    assert snapshot() == first
+
+
+def test_seed_demo_has_a_partnership_in_every_status():
+    seed()
+    assert set(Partnership.objects.values_list("status", flat=True)) == set(PartnershipStatus.values)
+    for partnership in Partnership.objects.all():
+        partnership.full_clean()
+
+
+def test_main_partnership_is_healthy_and_eastmoor_is_not():
+    seed()
+    health = {p.title: p for p in with_health(Partnership.objects.all())}
+    main, eastmoor = health[MAIN], health[EASTMOOR]
+    assert main.health_level == 0
+    assert (timezone.localdate() - main.last_engagement_on).days <= 30
+    assert main.shares_to_police_recent and main.shares_to_institution_recent
+    assert main.overdue_action_count == 0
+    assert eastmoor.health_level == 2
+    assert eastmoor.overdue_action_count >= 1
+    assert health["University of Northbridge and Northbridge Police: night-time safety pilot"].health_level is None
+
+
+def test_main_partnership_has_sponsors_points_of_contact_and_activity():
+    seed()
+    main = Partnership.objects.get(title=MAIN)
+    assert main.status == PartnershipStatus.ACTIVE
+    assert main.institution_contact.user.username == "uni.liaison"
+    assert main.police_contact.user.username == "police.liaison"
+    assert main.institution_sponsor and main.police_sponsor
+    assert main.other_agencies.filter(name="St Aidan's Community Church").exists()
+    shares = main.shares.all()
+    assert {share.direction for share in shares} == set(Direction.values)
+    assert shares.exclude(outcome="").exists() and shares.filter(outcome="").exists()
+    assert main.actions.filter(engagement__isnull=False).exists()
+    assert main.actions.filter(status="done").exists() and main.actions.open().exists()
+    for engagement in main.engagements.all():
+        sides = set(engagement.attendees.values_list("organisation__kind", flat=True))
+        assert OrganisationKind.POLICE_FORCE in sides and len(sides) > 1
+
+
+def test_seeded_rows_and_their_history_name_a_user():
+    seed()
+    for model in (Partnership, Engagement, Action):
+        assert not model.objects.filter(created_by__isnull=True).exists()
+    assert not InformationShare.objects.filter(shared_by__isnull=True).exists()
+    assert not InformationShare.objects.exclude(outcome="").filter(outcome_by__isnull=True).exists()
+    for label in HISTORY_MODELS:
+        history = apps.get_model(label).objects
+        assert history.exists()
+        assert not history.filter(history_user__isnull=True).exists()
+    # Feedback is a second entry in a share's history, by the receiving side.
+    share = InformationShare.objects.exclude(outcome="").first()
+    assert [h.history_user for h in share.history.order_by("history_date", "history_id")] == [
+        share.shared_by,
+        share.outcome_by,
+    ]
+
+
+def test_seeded_shares_keep_their_text_for_now():
+    seed()
+    today = timezone.localdate()
+    assert not InformationShare.objects.filter(retain_until__lt=today).exists()
+    assert not InformationShare.objects.filter(shared_on__gt=today).exists()
+
+
+def test_demo_liaison_officers_act_through_their_contacts():
+    seed()
+    for username in ("uni.liaison", "police.liaison", "eastmoor.liaison", "eastmoor.police"):
+        user = User.objects.get(username=username)
+        assert Contact.objects.get(user=user).organisation == user.organisation
+
+
+def test_seed_demo_links_a_demo_users_unlinked_contact():
+    seed()
+    Contact.objects.filter(user__username="eastmoor.liaison").update(user=None)
+    assert NOTHING_CREATED in seed()
+    assert Contact.objects.get(name="Tom Harding").user.username == "eastmoor.liaison"
+
+
+def test_seed_demo_leaves_a_renamed_partnership_alone():
+    # Only one live partnership per institution and force: the seed must not trip over it.
+    seed()
+    Partnership.objects.filter(title=MAIN).update(title="Safer campus")
+    assert NOTHING_CREATED in seed()
+    assert not Partnership.objects.filter(title=MAIN).exists()
 
 
 def test_demo_users_can_log_in(client):
-    call_command("seed_demo", stdout=StringIO())
+    seed()
     response = client.post("/accounts/login/", {"username": "police.liaison", "password": "partnership-demo-2026"})
     assert response.status_code == 302

@@ -1,0 +1,38 @@
+"""What a liaison officer's dashboard shows of their partnerships: a fixed handful of queries."""
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from .health import LEVELS, with_health
+from .models import Action, Direction, InformationShare, Partnership
+
+
+def partnership_summary(user, limit=5):
+    """The user's live partnerships, worst health first, and what is waiting on them."""
+    today = timezone.localdate()
+    partnerships = list(
+        with_health(Partnership.objects.visible_to(user).live())
+        .select_related("institution", "police_force")
+        .order_by(F("health_level").desc(nulls_last=True), "title")[:limit]
+    )
+    for partnership in partnerships:
+        partnership.health_name = LEVELS.get(partnership.health_level)
+    actions = (
+        Action.objects.visible_to(user)
+        .open()
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    )
+    own = user.organisation_id
+    for_us = Q(direction=Direction.TO_POLICE, partnership__police_force_id=own) | Q(
+        direction=Direction.TO_INSTITUTION, partnership__institution_id=own
+    )
+    return {
+        "partnerships": partnerships,
+        "partnership_count": Partnership.objects.visible_to(user).live().count(),
+        "open_action_count": actions["open"],
+        "overdue_action_count": actions["overdue"],
+        "feedback_due_count": InformationShare.objects.visible_to(user)
+        .awaiting_feedback()
+        .filter(for_us, erased_at__isnull=True)
+        .count(),
+    }
