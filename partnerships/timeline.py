@@ -43,10 +43,7 @@ def _local_date(moment: datetime) -> date:
 @register
 def engagement_events(partnership, user, limit):
     engagements = Engagement.objects.visible_to(user).filter(partnership=partnership).order_by("-date", "-pk")
-    return [
-        Event(e.date, "Engagement", f"{e.get_kind_display()}: {e.title}", e.get_absolute_url(), e.location)
-        for e in engagements[:limit]
-    ]
+    return [Event(e.date, e.get_kind_display(), e.title, e.get_absolute_url(), e.location) for e in engagements[:limit]]
 
 
 @register

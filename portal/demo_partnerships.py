@@ -9,7 +9,7 @@ summary), so running the seed again, on any later day, creates nothing.
 Every row names the demo user who did it, on the row and on its history row.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -334,6 +334,10 @@ SHARES = [
      "Two reports of phones snatched by riders on e-bikes along Canal Walk after dark; advice to students on "
      "routes home would help.",
      None),
+    (MAIN, TO_POLICE, SC.VEHICLE, -3, LB.CRIME_PREVENTION, "uni.liaison",
+     "Campus Security saw a van parked by the east gate for several nights with people inside watching the "
+     "entrance to Harbour Halls; registration and times logged.",
+     None),
     (MAIN, TO_POLICE, SC.OFFENDER, -45, LB.CRIME_PREVENTION, "uni.liaison",
      "Several students have separately reported a man approaching lone women near the Marlowe Library "
      "underpass after evening lectures; description of clothing only.",
@@ -379,6 +383,19 @@ def _as(instance, user):
     return instance
 
 
+def _backdate(instance, day: date, history_type: str = "+"):
+    """Date a seeded row (and its history entry) on the day it happened, not the day of the seed.
+
+    Without this every demo record would appear on the timeline as created today.
+    """
+    moment = timezone.make_aware(datetime.combine(min(day, timezone.localdate()), time(10, 0)))
+    if history_type == "+" and hasattr(instance, "created_at"):
+        type(instance).objects.filter(pk=instance.pk).update(created_at=moment)
+    latest = instance.history.filter(history_type=history_type).order_by("-history_date").first()
+    if latest is not None:
+        type(latest).objects.filter(pk=latest.pk).update(history_date=moment)
+
+
 def _day(today: date, days: int | None) -> date | None:
     return None if days is None else today + timedelta(days=days)
 
@@ -415,6 +432,7 @@ def _partnership(spec, today, users, organisations):
         partnership._change_reason = spec["reason"]
     _as(partnership, partnership.created_by).save()
     partnership.other_agencies.set([organisations[name] for name in spec.get("agencies", [])])
+    _backdate(partnership, (start or today) - timedelta(days=30))
     return partnership, True
 
 
@@ -436,6 +454,7 @@ def _engagement(partnership, row, today, users, contacts):
     engagement.full_clean()
     _as(engagement, engagement.created_by).save()
     engagement.attendees.set([contacts[name] for name in attendees if name in contacts])
+    _backdate(engagement, engagement.date)
     return engagement, True
 
 
@@ -455,6 +474,7 @@ def _action(partnership, engagement, row, today, user, contacts) -> bool:
     )
     action.full_clean()
     _as(action, user).save()
+    _backdate(action, engagement.date if engagement else action.due_date - timedelta(days=30))
     return True
 
 
@@ -466,11 +486,13 @@ def _share(partnership, row, today, users) -> bool:
     share = InformationShare(**key, lawful_basis=basis, shared_on=_day(today, days), shared_by=users.get(by))
     share.full_clean(exclude=["retain_until"])  # save() works out the retention date
     _as(share, share.shared_by).save()
+    _backdate(share, share.shared_on)
     if feedback:
         # Feedback comes later and from the other side: a second entry in the history.
         share.outcome, outcome_days, given_by, share.outcome_note = feedback
         share.outcome_on, share.outcome_by = _day(today, outcome_days), users.get(given_by)
         _as(share, share.outcome_by).save(update_fields=["outcome", "outcome_on", "outcome_note", "outcome_by"])
+        _backdate(share, share.outcome_on, history_type="~")
     return True
 
 

@@ -11,10 +11,12 @@ from ..models import (
     Engagement,
     FocusArea,
     InformationShare,
+    LawfulBasis,
     Organisation,
     Outcome,
     Partnership,
     PartnershipStatus,
+    ShareCategory,
 )
 
 
@@ -180,6 +182,8 @@ class EngagementForm(forms.ModelForm):
     def __init__(self, *args, user, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = party_contacts(user, partnership)
+        if not self.is_bound and self.instance.date is None:
+            self.initial["date"] = timezone.localdate()
 
 
 class ActionForm(forms.ModelForm):
@@ -225,7 +229,10 @@ class ShareForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX_LENGTH))
-        self.fields["shared_on"].initial = timezone.localdate()
+        self.fields["category"].choices = [("", "Choose a category"), *ShareCategory.choices]
+        self.fields["lawful_basis"].choices = [("", "Choose the lawful basis"), *LawfulBasis.choices]
+        if not self.is_bound and self.instance.shared_on is None:
+            self.initial["shared_on"] = timezone.localdate()
 
     def clean_shared_on(self):
         shared_on = self.cleaned_data["shared_on"]

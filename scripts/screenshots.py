@@ -1,0 +1,79 @@
+"""Take the README's screenshots from a running portal with the demo data.
+
+    make run            # in one terminal (or any server with `seed_demo` data)
+    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000
+
+Uses Debian's Chromium through Playwright, like the browser tests, and writes PNG files to
+docs/screenshots/.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+PASSWORD = "partnership-demo-2026"  # noqa: S105 - the demo password printed by seed_demo
+MAIN = "University of Northbridge and Northbridge Police: safer campus partnership"
+
+
+def log_in(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def shot(page, name, full_page=True):
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
+    print(f"docs/screenshots/{name}.png  {page.url}")
+
+
+def main(base):
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--lang=en-GB"]
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        page.goto(f"{base}/accounts/login/")
+        shot(page, "login", full_page=False)
+        for username in ("uni.liaison", "police.liaison", "staff.member", "admin"):
+            log_in(page, base, username)
+            shot(page, f"dashboard-{username}")
+
+        log_in(page, base, "admin")
+        page.goto(f"{base}/organisations/")
+        shot(page, "organisation-list")
+        page.get_by_role("link", name="Northbridge Police", exact=True).click()
+        shot(page, "organisation-detail")
+
+        log_in(page, base, "uni.liaison")
+        page.goto(f"{base}/partnerships/")
+        shot(page, "partnership-list")
+        page.get_by_role("link", name=MAIN).click()
+        shot(page, "partnership-detail")
+        page.get_by_role("link", name="Share information").click()
+        shot(page, "share-form")
+        page.goto(f"{base}/actions/")
+        shot(page, "my-actions")
+
+        log_in(page, base, "police.liaison")
+        page.goto(f"{base}/shares/awaiting-feedback/")
+        shot(page, "shares-awaiting-feedback")
+        page.get_by_role("link", name=re.compile("Record outcome")).first.click()
+        shot(page, "share-feedback")
+        page.get_by_role("link", name="Back to the share").click()
+        shot(page, "share-detail")
+        log_in(page, base, "eastmoor.police")
+        page.goto(f"{base}/partnerships/?health=red")
+        page.get_by_role("link", name=re.compile("Eastmoor")).first.click()
+        shot(page, "partnership-detail-at-risk")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8000")
