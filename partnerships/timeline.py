@@ -8,7 +8,7 @@ keeps the dependency pointing from them to partnerships and not back.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,8 @@ class Event:
     title: str
     url: str = ""
     detail: str = ""
-    sort_key: tuple = field(default=(), compare=False)
+    # When it was recorded, to order events of the same day; None sorts after those that know.
+    at: datetime | None = field(default=None, compare=False)
 
 
 _sources = []
@@ -40,10 +41,17 @@ def _local_date(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
 @register
 def engagement_events(partnership, user, limit):
     engagements = Engagement.objects.visible_to(user).filter(partnership=partnership).order_by("-date", "-pk")
-    return [Event(e.date, e.get_kind_display(), e.title, e.get_absolute_url(), e.location) for e in engagements[:limit]]
+    return [
+        Event(e.date, e.get_kind_display(), e.title, e.get_absolute_url(), e.location, at=e.created_at)
+        for e in engagements[:limit]
+    ]
 
 
 @register
@@ -61,6 +69,7 @@ def action_events(partnership, user, limit):
                 f"Action raised: {action.title}",
                 url,
                 f"Owner {action.owner.name}, due {action.due_date:%-d %b %Y}",
+                at=action.created_at,
             )
         )
         if action.completed_on:
@@ -82,6 +91,7 @@ def share_events(partnership, user, limit):
                 "Information",
                 f"Information shared {share.get_direction_display().lower()}: {share.get_category_display()}",
                 url,
+                at=share.created_at,
             )
         )
         if share.outcome:
@@ -102,7 +112,7 @@ def status_events(partnership, user, limit):
             continue
         who = row.history_user.get_full_name() if row.history_user else ""
         detail = " · ".join(part for part in (f"by {who}" if who else "", row.history_change_reason or "") if part)
-        events.append(Event(_local_date(row.history_date), "Status", title, detail=detail))
+        events.append(Event(_local_date(row.history_date), "Status", title, detail=detail, at=row.history_date))
     return events
 
 
@@ -110,7 +120,9 @@ def timeline(partnership, user, limit=20) -> list[Event]:
     events = []
     for source in _sources:
         events.extend(source(partnership, user, limit))
-    events.sort(key=lambda event: event.on, reverse=True)
+    # Newest first; within a day, by when each was recorded (events that only know their day
+    # are taken as recorded at its end, as feedback and completions usually come later).
+    events.sort(key=lambda event: (event.on, event.at or _end_of(event.on)), reverse=True)
     return events[:limit]
 
 

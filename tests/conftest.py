@@ -6,6 +6,7 @@ from an unrelated university who must get 404 everywhere.
 """
 
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,20 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="portal-static-")
+    # SQLite: a test database in a file, not in memory, so a Celery worker thread can write to
+    # it while the test reads (shared-cache memory databases lock whole tables).
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(Path(tempfile.mkdtemp(prefix="portal-db-")) / "test.sqlite3")
+    # A filesystem broker of the tests' own, so a worker of `make run` never takes their tasks.
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        broker = Path(tempfile.mkdtemp(prefix="portal-broker-"))
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+            "data_folder_in": str(broker),
+            "data_folder_out": str(broker),
+            "processed_folder": str(broker),
+            "store_processed": False,
+        }
     # Fast hashing: the tests log in many times; production keeps Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -19,7 +19,7 @@ from tests import factories
 from tests.e2e.browser import address, check_accessibility, login
 
 TITLE = "Safer Northbridge campus"
-ENGAGEMENT = "Autumn strategic meeting"
+ENGAGEMENT = "Autumn partnership board"
 ACTION = "Map late-night taxi ranks"
 SUMMARY_TO_POLICE = "A grey hatchback waits by the east gate of the halls after midnight; partial plate LX7."
 SUMMARY_TO_UNIVERSITY = "Reports of drug dealing near the student union at weekends; patrols increased."
@@ -57,6 +57,12 @@ def status_message(page: Page) -> Locator:
 def lawful_basis_of(page: Page) -> Locator:
     # Not get_by_label("Lawful basis"): that would also match "Explanation of the lawful basis".
     return page.get_by_role("combobox", name=re.compile(r"^Lawful basis"))
+
+
+def position_of(title: str, texts: list[str]) -> int:
+    found = [i for i, text in enumerate(texts) if title in text]
+    assert found, f"{title!r} is not in the timeline: {texts}"
+    return found[0]
 
 
 def log_out(page: Page, user) -> None:
@@ -102,6 +108,7 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
     expect(status_message(page)).to_contain_text("It starts as proposed")
     partnership_url = address(page.url)
     health = page.get_by_test_id("health-panel")
+    expect(health.get_by_role("heading")).to_have_text("Health: Needs attention")
     expect(health).to_contain_text("No engagement has been recorded yet.")
     expect(health).to_contain_text("No information has been shared either way")
     overview = page.get_by_role("region", name="Overview")
@@ -138,8 +145,14 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
     expect(page.get_by_role("heading", level=1)).to_have_text("Raise an action")
     page.get_by_label("Title").fill(ACTION)
     page.get_by_label("Owner").select_option(label="PS Daniel Okafor, Liaison officer")
+    expect(page.get_by_label("Raised at").locator("option:checked")).to_have_text(f"{ENGAGEMENT} ({short(met_on)})")
+    page.get_by_label("Due date").fill(iso(today - timedelta(days=1)))
+    follow(page, page.get_by_role("button", name="Raise action"))
+
+    expect(page.get_by_label("Due date")).to_have_attribute("aria-invalid", "true")  # not in the past
+    expect(page.get_by_role("main")).to_contain_text("Choose a due date from today onwards.")
+    expect(page.get_by_label("Title")).to_have_value(ACTION)
     page.get_by_label("Due date").fill(iso(due_on))
-    expect(page.get_by_label("Raised at")).to_have_value(re.compile(r"\d+"))
     follow(page, page.get_by_role("button", name="Raise action"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text(ENGAGEMENT)  # back on the engagement
@@ -172,7 +185,7 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
     expect(row).to_contain_text("7 days")
     follow(page, row.get_by_role("link", name="Record outcome"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the outcome")
-    page.get_by_label("Outcome").select_option(label="Safeguarding referral")
+    page.get_by_role("combobox", name="Outcome").select_option(label="Safeguarding referral")
     page.get_by_label("Date of outcome").fill(iso(outcome_on))
     page.get_by_label("Note (optional)").fill("The driver was spoken to; a student was referred for support.")
     follow(page, page.get_by_role("button", name="Record outcome"))
@@ -212,23 +225,22 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
     expect(health).to_contain_text("Information is flowing both ways in the last 90 days (1 to police, 1 back).")
     expect(health).to_contain_text("Last engagement 14 days ago.")
 
-    events = page.get_by_test_id("timeline").get_by_role("listitem")
-    expected = [
-        f"Action raised: {ACTION}",
-        "Information shared to institution: Drug line",
-        "Outcome fed back: Safeguarding referral",
-        "Information shared to police: Vehicle",
-        f"Strategic meeting: {ENGAGEMENT}",
-    ]
-    texts = events.all_inner_texts()
-    positions = [next(i for i, text in enumerate(texts) if title in text) for title in expected]
-    assert positions == sorted(positions), f"The timeline is not newest first: {texts}"
-    dates = page.get_by_test_id("timeline").locator("time").evaluate_all("times => times.map(t => t.dateTime)")
+    timeline = page.get_by_test_id("timeline")
+    events = timeline.get_by_role("listitem")
+    expect(events.filter(has_text="Information shared to institution: Drug line")).to_contain_text(short(today))
+    expect(events.filter(has_text="Status changed to active")).to_have_count(1)
+    dates = timeline.locator("time").evaluate_all("times => times.map(time => time.dateTime)")
     assert dates == sorted(dates, reverse=True), f"The timeline is not newest first: {dates}"
-    for title, day in [
+    # One event a day, so their order is certain: the action (today), the feedback, the share, the meeting.
+    story = [
         (f"Action raised: {ACTION}", today),
         ("Outcome fed back: Safeguarding referral", outcome_on),
         ("Information shared to police: Vehicle", shared_on),
-        (f"Strategic meeting: {ENGAGEMENT}", met_on),
-    ]:
+        (ENGAGEMENT, met_on),
+    ]
+    for title, day in story:
         expect(events.filter(has_text=title)).to_contain_text(short(day))
+    expect(events.filter(has_text=ENGAGEMENT)).to_contain_text("Strategic meeting")
+    texts = events.all_inner_texts()
+    positions = [position_of(title, texts) for title, _ in story]
+    assert positions == sorted(positions), f"The timeline is not newest first: {texts}"

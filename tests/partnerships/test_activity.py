@@ -144,3 +144,17 @@ def test_my_actions_can_show_only_the_users_own(client, university_liaison, part
 def test_my_actions_empty_state(client, university_liaison):
     client.force_login(university_liaison)
     assert "No open actions." in client.get(reverse("partnerships:my_actions")).content.decode()
+
+
+def test_timeline_is_newest_first_and_orders_a_day_by_when_things_were_recorded(
+    client, university_liaison, partnership
+):
+    factories.EngagementFactory(partnership=partnership, title="Old meeting", date=today() - timedelta(days=30))
+    factories.EngagementFactory(partnership=partnership, title="Today's meeting", date=today())
+    factories.InformationShareFactory(partnership=partnership, shared_on=today())
+    client.force_login(university_liaison)
+    events = client.get(partnership.get_absolute_url()).context["events"]
+    titles = [event.title for event in events]
+    assert titles.index("Information shared to police: Vehicle") < titles.index("Today's meeting")
+    assert titles.index("Today's meeting") < titles.index("Old meeting")
+    assert [event.on for event in events] == sorted((event.on for event in events), reverse=True)

@@ -86,6 +86,10 @@ def test_embedded_defaults_need_nothing_installed(tmp_path):
         ({"DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not a valid URL"),
         ({"DEBUG": "true", "CELERY_BROKER_URL": "http://x"}, "CELERY_BROKER_URL must start with"),
         ({"DEBUG": "true", "SESSION_IDLE_TIMEOUT": "ten"}, "SESSION_IDLE_TIMEOUT must be a whole number"),
+        (
+            {"DEBUG": "true", "SHARE_RETENTION_MONTHS_AFTER_FEEDBACK": "0"},
+            "SHARE_RETENTION_MONTHS_AFTER_FEEDBACK must be at least 1",
+        ),
     ],
 )
 def test_malformed_settings_stop_start_up_naming_the_variable(env, message, tmp_path):
