@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import permissions, services
 from ..forms.partnerships import ActionForm, ActionStatusForm, EngagementForm
 from ..models import Action, ActionStatus, Engagement
-from .partnerships import _apply_errors, get_partnership
+from .common import apply_errors, paginate
+from .partnerships import get_partnership
 
 
 def get_engagement(request, pk):
@@ -55,7 +55,7 @@ def _engagement_form_page(request, partnership, engagement):
                 form.save(commit=False), by=request.user, attendees=list(form.cleaned_data["attendees"])
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{saved.get_kind_display()} “{saved.title}” saved.")
             return redirect(saved)
@@ -138,7 +138,7 @@ def action_create(request, pk):
         try:
             services.create_action(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Action “{action.title}” raised for {action.owner.name}.")
             return redirect(action.engagement or partnership)
@@ -157,7 +157,7 @@ def action_edit(request, pk):
         try:
             services.update_action(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Action saved.")
             return redirect(action)
@@ -203,23 +203,18 @@ def my_actions(request):
     query = request.GET.get("q", "").strip()
     if query:
         actions = actions.filter(Q(title__icontains=query) | Q(partnership__title__icontains=query))
-    page = Paginator(actions, 25).get_page(request.GET.get("page"))
-    for action in page:
+    pagination = paginate(request, actions)
+    for action in pagination["page_obj"]:
         action.can_manage = permissions.can_manage_actions(request.user, action.partnership)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "partnerships/my_actions.html",
         {
-            "page_obj": page,
-            "actions": page.object_list,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
+            **pagination,
+            "actions": pagination["page_obj"].object_list,
             "today": today,
             "mine_only": mine_only,
             "query": query,
-            "filter_querystring": params.urlencode(),
             "status_choices": ActionStatus.choices,
         },
     )

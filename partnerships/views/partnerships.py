@@ -5,7 +5,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from ..forms.partnerships import PartnershipForm, StatusForm
 from ..health import LABELS, LEVELS, filter_by_health, health_of, with_health
 from ..models import Action, FocusArea, Partnership, PartnershipStatus, Region
 from ..timeline import changes, timeline
+from .common import apply_errors, paginate
 
 SORTS = {
     "title": ("Title", [F("title").asc()]),
@@ -75,19 +75,15 @@ def filtered_partnerships(request):
 @login_required
 def partnership_list(request):
     queryset, filters = filtered_partnerships(request)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    for partnership in page:
+    pagination = paginate(request, queryset)
+    for partnership in pagination["page_obj"]:
         partnership.health_name = LEVELS.get(partnership.health_level)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "partnerships/partnership_list.html",
         {
-            "page_obj": page,
-            "partnerships": page.object_list,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
+            **pagination,
+            "partnerships": pagination["page_obj"].object_list,
             "filters": filters,
             "filtering": any(filters[key] for key in ("q", "status", "focus", "region", "health")),
             "statuses": PartnershipStatus.choices,
@@ -95,8 +91,7 @@ def partnership_list(request):
             "regions": Region.choices,
             "health_filters": HEALTH_FILTERS,
             "sorts": [(key, label) for key, (label, _) in SORTS.items()],
-            "filter_querystring": params.urlencode(),
-            "export_querystring": params.urlencode(),
+            "export_querystring": pagination["filter_querystring"],
             "can_create": permissions.can_create_partnership(request.user),
             "health_labels": LABELS,
         },
@@ -215,14 +210,6 @@ def partnership_history(request, pk):
     )
 
 
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_create(request):
@@ -235,7 +222,7 @@ def partnership_create(request):
                 form.save(commit=False), by=request.user, agencies=form.cleaned_data["other_agencies"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Partnership “{partnership.title}” created. It starts as proposed.")
             return redirect(partnership)
@@ -255,7 +242,7 @@ def partnership_edit(request, pk):
                 form.save(commit=False), by=request.user, agencies=form.cleaned_data["other_agencies"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Partnership saved.")
             return redirect(partnership)
@@ -275,7 +262,7 @@ def partnership_status(request, pk):
                 partnership, form.cleaned_data["status"], by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             partnership.refresh_from_db(fields=["status"])
             messages.success(request, f"The partnership is now {partnership.get_status_display().lower()}.")

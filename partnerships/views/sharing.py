@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,8 @@ from django.views.decorators.http import require_http_methods
 from .. import permissions, services
 from ..forms.partnerships import SUMMARY_MAX_LENGTH, FeedbackForm, ShareForm
 from ..models import Direction, InformationShare, ShareView
-from .partnerships import _apply_errors, get_partnership
+from .common import apply_errors, paginate
+from .partnerships import get_partnership
 
 
 def get_share(request, pk):
@@ -46,7 +46,7 @@ def share_create(request, pk):
         try:
             share = services.share_information(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             receiver = partnership.police_force if direction == Direction.TO_POLICE else partnership.institution
             messages.success(request, f"Information shared with {receiver.name}. They will be asked for feedback.")
@@ -110,7 +110,7 @@ def share_feedback(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Outcome feedback recorded. Thank you for closing the loop.")
             return redirect(share)
@@ -140,22 +140,17 @@ def shares_awaiting_feedback(request):
         shares = shares.filter(to_us)
     elif side == "them":
         shares = shares.exclude(to_us)
-    page = Paginator(shares, 25).get_page(request.GET.get("page"))
-    for share in page:
+    pagination = paginate(request, shares)
+    for share in pagination["page_obj"]:
         share.days_waiting = (today - share.shared_on).days
         share.ours_to_answer = share.receiving_organisation_id == user.organisation_id
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "partnerships/shares_awaiting_feedback.html",
         {
-            "page_obj": page,
-            "shares": page.object_list,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
+            **pagination,
+            "shares": pagination["page_obj"].object_list,
             "side": side,
-            "filter_querystring": params.urlencode(),
             "can_see_any": user.is_liaison_officer or user.is_administrator,
         },
     )
