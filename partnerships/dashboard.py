@@ -36,3 +36,18 @@ def partnership_summary(user, limit=5):
         .filter(for_us, erased_at__isnull=True)
         .count(),
     }
+
+
+def partnerships_by_health(user):
+    """(filter value, light, count) for every light, worst first, in one query."""
+    counts = {
+        row["health_level"]: row["n"]
+        for row in with_health(Partnership.objects.visible_to(user))
+        .order_by()
+        .values("health_level")
+        .annotate(n=Count("pk"))
+    }
+    rows = [(LEVELS[level], LEVELS[level], counts[level]) for level in sorted(LEVELS, reverse=True) if level in counts]
+    if None in counts:
+        rows.append(("none", None, counts[None]))
+    return rows

@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from accounts.models import Role, User
-from partnerships.dashboard import partnership_summary
+from partnerships.dashboard import partnership_summary, partnerships_by_health
 from partnerships.models import Contact, Organisation, OrganisationKind, Unit
 
 
@@ -27,6 +27,7 @@ def dashboard(request):
             .annotate(n=Count("pk"))
             .order_by("role")
         ]
+        context["partnerships_by_health"] = partnerships_by_health(user)
         template = "portal/dashboard_administrator.html"
     else:
         context["colleagues"] = (

@@ -21,7 +21,7 @@ DASHBOARD_HEADINGS = {
         "Your colleagues on the portal",
     ],
     "staff": ["Your training", "Your colleagues on the portal"],
-    "administrator": ["Organisations", "Active users", "MOU templates and agreements"],
+    "administrator": ["Partnerships by health", "Organisations", "Active users", "MOU templates and agreements"],
 }
 
 

@@ -120,3 +120,12 @@ def test_list_filters_by_health_and_the_page_agrees(client, administrator, partn
     page = client.get(struggling.get_absolute_url())
     assert page.context["health"].level == "red"
     assert "Health: At risk" in page.content.decode()
+
+
+def test_administrator_dashboard_counts_partnerships_by_health(client, administrator, partnership):
+    make_healthy(partnership)
+    factories.PartnershipFactory(status=PartnershipStatus.ENDED)
+    factories.PartnershipFactory()
+    client.force_login(administrator)
+    rows = client.get(reverse("portal:dashboard")).context["partnerships_by_health"]
+    assert rows == [("amber", "amber", 1), ("green", "green", 1), ("none", None, 1)]

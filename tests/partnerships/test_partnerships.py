@@ -219,3 +219,38 @@ def test_review_date_sort_puts_undated_last(client, administrator, partnership):
     client.force_login(administrator)
     response = client.get(reverse("partnerships:partnership_list"), {"sort": "review"})
     assert [p.title for p in response.context["partnerships"]] == ["Safer Northbridge campus", "Aardvark undated"]
+
+
+def test_administrator_creates_a_partnership_between_any_institution_and_force(
+    client, administrator, university, police_force
+):
+    client.force_login(administrator)
+    form = client.get(CREATE).context["form"]
+    assert police_force not in form.fields["institution"].queryset
+    assert university not in form.fields["police_force"].queryset
+    response = client.post(CREATE, create_data(police_force, institution=university.pk))
+    assert response.status_code == 302
+    assert Partnership.objects.get().created_by == administrator
+
+
+def test_a_force_cannot_be_named_as_the_institution(client, police_liaison):
+    other_force = factories.PoliceForceFactory()
+    client.force_login(police_liaison)
+    data = create_data(police_force=police_liaison.organisation, institution=other_force.pk)
+    response = client.post(CREATE, data)
+    assert "institution" in response.context["form"].errors
+    assert not Partnership.objects.exists()
+
+
+def test_other_agencies_join_and_the_change_is_in_the_history(client, university_liaison, partnership):
+    council = factories.OrganisationFactory(name="Northbridge Borough Council", kind="local_authority")
+    client.force_login(university_liaison)
+    data = {
+        "title": partnership.title,
+        "focus_areas": partnership.focus_areas,
+        "start_date": partnership.start_date.isoformat(),
+        "other_agencies": [council.pk],
+    }
+    assert client.post(reverse("partnerships:partnership_edit", args=[partnership.pk]), data).status_code == 302
+    assert list(partnership.other_agencies.all()) == [council]
+    assert "other agencies" in partnership.history.order_by("-history_date").first().changed_fields

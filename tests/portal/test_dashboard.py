@@ -18,7 +18,7 @@ PANELS = {
     "university_liaison": ["Your partnerships", "Memoranda of understanding", "Training for your staff"],
     "staff": ["Your training"],
     "police_liaison": ["MOUs awaiting your review", "Partner institutions", "Training your units offer"],
-    "administrator": ["Organisations", "Active users", "MOU templates and agreements"],
+    "administrator": ["Partnerships by health", "Organisations", "Active users", "MOU templates and agreements"],
 }
 
 
