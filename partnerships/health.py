@@ -135,8 +135,12 @@ def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-def health_of(partnership, today=None) -> Health:
-    """The health of a partnership annotated by ``with_health``, with its reasons in words."""
+def health_of(partnership, today=None, show_shares=True) -> Health:
+    """The health of a partnership annotated by ``with_health``, with its reasons in words.
+
+    Without ``show_shares`` (for those who may not see information shares) the light is the
+    same, but the sharing reasons give no counts.
+    """
     today = today or timezone.localdate()
     if partnership.health_level is None:
         return Health(None, [Reason("info", "The partnership has ended, so its health is no longer assessed.")])
@@ -152,6 +156,15 @@ def health_of(partnership, today=None) -> Health:
             reasons.append(Reason("green", f"{text}."))
         else:
             reasons.append(Reason(LEVELS[p.engagement_level], f"{text}; partners should meet at least quarterly."))
+
+    if not show_shares:
+        level = max(p.flow_level, p.feedback_level)
+        if level == GREEN:
+            text = "Information is flowing both ways, with outcome feedback."
+        else:
+            text = "Information sharing needs attention; liaison officers can see the details."
+        reasons.append(Reason(LEVELS[level], text))
+        return _with_actions(p, reasons)
 
     to_police, to_institution = p.shares_to_police_recent, p.shares_to_institution_recent
     window = f"in the last {FLOW_WINDOW_DAYS} days"
@@ -176,6 +189,10 @@ def health_of(partnership, today=None) -> Health:
     else:
         reasons.append(Reason("info", "No shares are yet waiting long enough to expect outcome feedback."))
 
+    return _with_actions(p, reasons)
+
+
+def _with_actions(p, reasons) -> Health:
     overdue = p.overdue_action_count
     if overdue:
         reasons.append(Reason(LEVELS[p.actions_level], f"{overdue} action{'s' if overdue != 1 else ''} overdue."))

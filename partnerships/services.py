@@ -158,8 +158,9 @@ def record_feedback(share, *, outcome, outcome_on, note, by, today: date | None 
     if not permissions.can_record_feedback(by, share):
         raise ValidationError("Feedback on this share has already been recorded, or is not yours to give.")
     if outcome_on < share.shared_on:
+        shared = f"{share.shared_on:%-d %B %Y}"
         raise ValidationError(
-            {"outcome_on": f"The outcome cannot be dated before the share ({share.shared_on:%-d %B %Y})."}
+            {"outcome_on": f"The outcome cannot be dated before the information was shared ({shared})."}
         )
     if outcome_on > today:
         raise ValidationError({"outcome_on": "The date of the outcome cannot be in the future."})

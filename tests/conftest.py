@@ -33,6 +33,7 @@ def pytest_configure(config):
             "data_folder_in": str(broker),
             "data_folder_out": str(broker),
             "processed_folder": str(broker),
+            "control_folder": str(broker / "control"),
             "store_processed": False,
         }
     # Fast hashing: the tests log in many times; production keeps Django's default.

@@ -182,7 +182,7 @@ def partnership_detail(request, pk):
         "partnerships/partnership_detail.html",
         {
             "partnership": partnership,
-            "health": health_of(partnership),
+            "health": health_of(partnership, show_shares=permissions.can_see_shares(user, partnership)),
             "events": events[:limit],
             "more_events": limit * 2 if len(events) > limit else None,
             "open_actions": open_actions,
@@ -206,7 +206,12 @@ def partnership_history(request, pk):
     return render(
         request,
         "partnerships/partnership_history.html",
-        {"partnership": partnership, "changes": rows[:limit], "more": limit * 2 if len(rows) > limit else None},
+        {
+            "partnership": partnership,
+            "changes": rows[:limit],
+            "more": limit * 2 if len(rows) > limit else None,
+            "can_see_shares": permissions.can_see_shares(request.user, partnership),
+        },
     )
 
 

@@ -129,3 +129,14 @@ def test_administrator_dashboard_counts_partnerships_by_health(client, administr
     client.force_login(administrator)
     rows = client.get(reverse("portal:dashboard")).context["partnerships_by_health"]
     assert rows == [("amber", "amber", 1), ("green", "green", 1), ("none", None, 1)]
+
+
+def test_staff_see_the_light_but_no_share_counts(client, staff_member, partnership):
+    make_healthy(partnership)
+    factories.InformationShareFactory(partnership=partnership, shared_on=ago(60))
+    client.force_login(staff_member)
+    response = client.get(partnership.get_absolute_url())
+    texts = [reason.text for reason in response.context["health"].reasons]
+    assert response.context["health"].level == "red"
+    assert "Information sharing needs attention; liaison officers can see the details." in texts
+    assert not any("to police" in text or "shares" in text for text in texts)
