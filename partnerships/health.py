@@ -145,7 +145,10 @@ def health_of(partnership, today=None, show_shares=True) -> Health:
     if partnership.health_level is None:
         return Health(None, [Reason("info", "The partnership has ended, so its health is no longer assessed.")])
     p = partnership
-    reasons = [Reason("info", "No agreement in force: memoranda of understanding are not yet recorded here.")]
+    if p.agreement_in_force_since:
+        reasons = [Reason("green", f"Agreement in force since {p.agreement_in_force_since:%-d %B %Y}.")]
+    else:
+        reasons = [Reason("info", "No agreement in force.")]
 
     if p.last_engagement_on is None:
         reasons.append(Reason(LEVELS[p.engagement_level], "No engagement has been recorded yet."))

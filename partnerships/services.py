@@ -15,6 +15,7 @@ from . import permissions
 from .models import (
     Action,
     ActionStatus,
+    Commitment,
     Engagement,
     InformationShare,
     LawfulBasis,
@@ -203,3 +204,33 @@ def erase_expired_shares(today: date | None = None, batch_size: int = 500) -> in
             erased += 1
         InformationShare.history.filter(id__in=ids).update(**ERASED_FIELDS)
     return erased
+
+
+@transaction.atomic
+def record_agreement_in_force(partnership, *, since: date, source: str, source_url: str, commitments: dict, by=None):
+    """An agreement came into force: note it for health, and track what it commits partners to.
+
+    ``commitments`` maps a ``CommitmentKind`` to a number of months; earlier commitments of the
+    same kinds (from an agreement this one replaces) stop being active.
+    """
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership.agreement_in_force_since = since
+    partnership._change_reason = f"Agreement in force: {source}"
+    _as(partnership, by).save(update_fields=["agreement_in_force_since", "updated_at"])
+    Commitment.objects.filter(partnership=partnership, active=True).update(active=False)
+    Commitment.objects.bulk_create(
+        Commitment(
+            partnership=partnership, kind=kind, every_months=months, since=since, source=source, source_url=source_url
+        )
+        for kind, months in commitments.items()
+        if months
+    )
+
+
+@transaction.atomic
+def record_agreement_ended(partnership, *, source: str, by=None):
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership.agreement_in_force_since = None
+    partnership._change_reason = f"Agreement no longer in force: {source}"
+    _as(partnership, by).save(update_fields=["agreement_in_force_since", "updated_at"])
+    Commitment.objects.filter(partnership=partnership, active=True).update(active=False)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("partnerships.urls")),
+    path("agreements/", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from .activity import (
     Engagement,
     EngagementKind,
 )
+from .commitments import Commitment, CommitmentKind
 from .organisations import Contact, Organisation, OrganisationKind, Region, Unit
 from .partnerships import LIVE_STATUSES, TRANSITIONS, FocusArea, Partnership, PartnershipStatus
 from .sharing import (
@@ -23,6 +24,8 @@ __all__ = [
     "TRANSITIONS",
     "Action",
     "ActionStatus",
+    "Commitment",
+    "CommitmentKind",
     "Contact",
     "Direction",
     "Engagement",

@@ -110,6 +110,9 @@ class Partnership(models.Model):
     start_date = models.DateField("start date", null=True, blank=True)
     end_date = models.DateField("end date", null=True, blank=True)
     next_review_date = models.DateField("next review date", null=True, blank=True)
+    agreement_in_force_since = models.DateField(
+        "agreement in force since", null=True, blank=True, editable=False, help_text="Set by the agreements app."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,0 +1,353 @@
+"""Memoranda of understanding: templates, agreements, versions, review, approval and signatures.
+
+An agreement's working text is its ``AgreementClause`` rows, editable only while it is a draft.
+Submitting it freezes the assembled text in an ``AgreementVersion`` (never changed or deleted),
+and review comments, approvals and signatures all point at one exact version. The text a side
+signs is identified by the SHA-256 of that version.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from partnerships.models import Contact, Partnership
+from portal.scoping import ScopedQuerySet
+
+
+class TemplateQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        # Templates hold no partnership's data: every signed-in user may read them.
+        return Q()
+
+
+class AgreementTemplate(models.Model):
+    """One version of an MOU template. A new version is a new row; agreements keep theirs."""
+
+    name = models.CharField(max_length=200)
+    version = models.PositiveIntegerField()
+    description = models.TextField(blank=True)
+    is_current = models.BooleanField(
+        default=True, help_text="Offered for new agreements. Only one version of a template is current."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint("name", "version", name="template_version_unique"),
+            models.UniqueConstraint("name", condition=Q(is_current=True), name="one_current_version_per_template"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (version {self.version})"
+
+    def get_absolute_url(self):
+        return reverse("agreements:template_detail", args=[self.pk])
+
+
+class TemplateClause(models.Model):
+    template = models.ForeignKey(AgreementTemplate, on_delete=models.CASCADE, related_name="clauses")
+    section = models.PositiveSmallIntegerField()
+    section_title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=60)
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Plain text. Placeholders such as {institution} are filled in per agreement.")
+    guidance = models.TextField(blank=True, help_text="Advice shown to the person drafting.")
+    required = models.BooleanField(default=True)
+    element = models.CharField(max_length=300, blank=True, help_text="The element of the model MOU it comes from.")
+
+    objects = TemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "order"]
+        constraints = [models.UniqueConstraint("template", "key", name="template_clause_key_unique")]
+
+    def __str__(self):
+        return self.heading
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved by both sides"
+    PARTLY_SIGNED = "partly_signed", "Signed by one side"
+    IN_FORCE = "in_force", "In force"
+    ENDED = "ended", "Ended"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+A = AgreementStatus
+EDITABLE_STATUSES = [A.DRAFT]
+# Where an agreement may go next; the services in ``services.py`` are the only way to move it.
+TRANSITIONS = {
+    A.DRAFT: [A.IN_REVIEW],
+    A.IN_REVIEW: [A.CHANGES_REQUESTED, A.APPROVED],
+    A.CHANGES_REQUESTED: [A.DRAFT],
+    A.APPROVED: [A.PARTLY_SIGNED, A.IN_FORCE],
+    A.PARTLY_SIGNED: [A.IN_FORCE],
+    A.IN_FORCE: [A.ENDED, A.SUPERSEDED],
+    A.ENDED: [],
+    A.SUPERSEDED: [],
+}
+SIGNED_STATUSES = [A.IN_FORCE, A.ENDED, A.SUPERSEDED]
+
+
+class Side(models.TextChoices):
+    INSTITUTION = "institution", "Institution"
+    POLICE = "police", "Police force"
+
+
+class AgreementQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        # The parties to the partnership: the institution and the force (not other agencies,
+        # who are not parties to the memorandum).
+        own = user.organisation_id
+        return Q(partnership__institution_id=own) | Q(partnership__police_force_id=own)
+
+
+class TextFrozen(Exception):
+    """Raised when something tries to change the text of an agreement that is not a draft."""
+
+
+class Agreement(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agreements")
+    template = models.ForeignKey(AgreementTemplate, on_delete=models.PROTECT, related_name="agreements")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=A.DRAFT)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    area_covered = models.TextField(
+        "area covered",
+        blank=True,
+        help_text="For example: the campus, its halls of residence and the streets around them.",
+    )
+    meeting_months = models.PositiveSmallIntegerField("meet every (months)", null=True, blank=True)
+    statistics_months = models.PositiveSmallIntegerField("share statistics every (months)", null=True, blank=True)
+    training_months = models.PositiveSmallIntegerField("joint training every (months)", null=True, blank=True)
+    effective_date = models.DateField("effective date", null=True, blank=True)
+    term_months = models.PositiveSmallIntegerField("term (months)", null=True, blank=True)
+    review_months = models.PositiveSmallIntegerField("review every (months)", null=True, blank=True)
+    notice_months = models.PositiveSmallIntegerField("notice period (months)", null=True, blank=True)
+    institution_signatory = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="signs for the institution",
+    )
+    police_signatory = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="signs for the force"
+    )
+
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_pdf = models.FileField(upload_to="agreements/signed/", blank=True)
+    signed_pdf_sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-created_at"]), models.Index(fields=["partnership", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership",
+                condition=Q(status__in=["draft", "in_review", "changes_requested", "approved", "partly_signed"]),
+                name="one_agreement_in_progress_per_partnership",
+                violation_error_message="This partnership already has an agreement in progress.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", args=[self.pk])
+
+    def get_verification_url(self):
+        return reverse("agreements:verify", args=[self.public_id])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status in SIGNED_STATUSES
+
+    def side_of(self, user):
+        if user.organisation_id == self.partnership.institution_id:
+            return Side.INSTITUTION
+        if user.organisation_id == self.partnership.police_force_id:
+            return Side.POLICE
+        return None
+
+
+class AgreementClause(models.Model):
+    """The agreement's own working copy of one clause: edited while a draft, frozen after."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="clauses")
+    template_clause = models.ForeignKey(TemplateClause, on_delete=models.SET_NULL, null=True, related_name="+")
+    section = models.PositiveSmallIntegerField()
+    section_title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=60)
+    heading = models.CharField(max_length=200)
+    body = models.TextField()
+    required = models.BooleanField(default=True)
+    included = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["section", "order"]
+        constraints = [
+            models.UniqueConstraint("agreement", "key", name="agreement_clause_key_unique"),
+            models.CheckConstraint(condition=Q(required=False) | Q(included=True), name="required_clause_included"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        # The model layer guards the text: only a draft's clauses change.
+        if (
+            self.pk is not None
+            and not Agreement.objects.filter(pk=self.agreement_id, status__in=EDITABLE_STATUSES).exists()
+        ):
+            raise TextFrozen("The text of an agreement can change only while it is a draft.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TextFrozen("Clauses are left out of an agreement, not deleted.")
+
+
+class AgreementVersion(models.Model):
+    """The full text as submitted: immutable. ``text`` is the assembled clauses with placeholders filled."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [models.UniqueConstraint("agreement", "number", name="agreement_version_number_unique")]
+
+    def __str__(self):
+        return f"{self.agreement} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TextFrozen("A submitted version never changes; submit a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TextFrozen("Submitted versions are kept.")
+
+    @property
+    def clauses(self) -> list[dict]:
+        return self.text["clauses"]
+
+
+class ReviewComment(models.Model):
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
+    clause_key = models.SlugField(max_length=60)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["version", "clause_key"])]
+
+    def __str__(self):
+        return f"Comment on {self.clause_key} by {self.author}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class Approval(models.Model):
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="approvals")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("version", "side", name="one_approval_per_side_per_version")]
+
+    def __str__(self):
+        return f"{self.get_side_display()} approved {self.version}"
+
+
+class Signature(models.Model):
+    """One signing party's signature on one exact version."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="signatures")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    full_name = models.CharField("full name", max_length=200)
+    position = models.CharField(max_length=200)
+    organisation_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    text_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [models.UniqueConstraint("agreement", "side", name="one_signature_per_side")]
+
+    def __str__(self):
+        return f"{self.full_name} for {self.organisation_name}"
+
+
+class AgreementEvent(models.Model):
+    """The audit trail: every change of status, who made it, when, and what they said."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=AgreementStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["agreement", "-at"])]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+def validate_signatory(agreement, field, side_org_id):
+    contact = getattr(agreement, field)
+    if contact is not None and contact.organisation_id != side_org_id:
+        raise ValidationError({field: "Choose a contact of that side's own organisation."})

@@ -1,0 +1,72 @@
+"""What a user may do to an agreement they can see. One condition per line.
+
+The university (institution) side drafts, revises and submits; the police side reviews,
+comments, requests changes or approves; each side's liaison officers sign for their own
+organisation. Administrators see everything and can render drafts, but sign nothing.
+"""
+
+from .models import A, Side
+
+
+def _party_liaison(user, partnership, side=None) -> bool:
+    if not user.is_liaison_officer:
+        return False
+    if side == Side.INSTITUTION:
+        return user.organisation_id == partnership.institution_id
+    if side == Side.POLICE:
+        return user.organisation_id == partnership.police_force_id
+    return user.organisation_id in (partnership.institution_id, partnership.police_force_id)
+
+
+def can_draft(user, partnership) -> bool:
+    return partnership.is_live and _party_liaison(user, partnership, Side.INSTITUTION)
+
+
+def can_edit(user, agreement) -> bool:
+    return agreement.status == A.DRAFT and _party_liaison(user, agreement.partnership, Side.INSTITUTION)
+
+
+def can_submit(user, agreement) -> bool:
+    return can_edit(user, agreement)
+
+
+def can_revise(user, agreement) -> bool:
+    return agreement.status == A.CHANGES_REQUESTED and _party_liaison(user, agreement.partnership, Side.INSTITUTION)
+
+
+def can_review(user, agreement) -> bool:
+    return agreement.status == A.IN_REVIEW and _party_liaison(user, agreement.partnership, Side.POLICE)
+
+
+def can_comment(user, agreement) -> bool:
+    return agreement.status == A.IN_REVIEW and _party_liaison(user, agreement.partnership)
+
+
+def can_resolve(user, agreement) -> bool:
+    return _party_liaison(user, agreement.partnership)
+
+
+def can_approve(user, agreement) -> bool:
+    if agreement.status != A.IN_REVIEW or not _party_liaison(user, agreement.partnership):
+        return False
+    version = agreement.versions.order_by("-number").first()
+    side = agreement.side_of(user)
+    return version is not None and not version.approvals.filter(side=side).exists()
+
+
+def can_sign(user, agreement) -> bool:
+    if agreement.status not in (A.APPROVED, A.PARTLY_SIGNED) or not _party_liaison(user, agreement.partnership):
+        return False
+    return not agreement.signatures.filter(side=agreement.side_of(user)).exists()
+
+
+def can_end(user, agreement) -> bool:
+    return agreement.status == A.IN_FORCE and _party_liaison(user, agreement.partnership)
+
+
+def can_render_draft(user, agreement) -> bool:
+    return user.is_administrator or _party_liaison(user, agreement.partnership)
+
+
+def can_manage_templates(user) -> bool:
+    return user.is_administrator

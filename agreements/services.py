@@ -1,0 +1,346 @@
+"""The agreement workflow: the only code that changes an agreement's status.
+
+draft → in review → changes requested → (back to) draft → ... → approved by both →
+signed by one side → in force → ended or superseded. Every move is checked here, raises
+``WorkflowError`` (a ValidationError, so forms show it) when it is not allowed, and writes an
+``AgreementEvent`` for the audit trail.
+"""
+
+import hashlib
+import json
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships import services as partnership_services
+from partnerships.models import CommitmentKind
+
+from . import permissions
+from .models import (
+    TRANSITIONS,
+    Agreement,
+    AgreementClause,
+    AgreementEvent,
+    AgreementStatus,
+    AgreementTemplate,
+    AgreementVersion,
+    Approval,
+    ReviewComment,
+    Side,
+    Signature,
+)
+
+A = AgreementStatus
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class WorkflowError(ValidationError):
+    """A change the agreement workflow does not allow in the agreement's current state."""
+
+
+def _months(n, singular="every month", plural="every {n} months"):
+    if not n:
+        return None
+    return singular if n == 1 else plural.format(n=n)
+
+
+def _contact(contact):
+    if contact is None:
+        return None
+    return f"{contact.name}, {contact.job_title}" if contact.job_title else contact.name
+
+
+def placeholder_values(agreement) -> dict:
+    """What each placeholder stands for in this agreement; None where it is not filled in yet."""
+    p = agreement.partnership
+    return {
+        "institution": p.institution.name,
+        "police_force": p.police_force.name,
+        "institution_sponsor": _contact(agreement.institution_signatory or p.institution_sponsor),
+        "police_sponsor": _contact(agreement.police_signatory or p.police_sponsor),
+        "institution_contact": _contact(p.institution_contact),
+        "police_contact": _contact(p.police_contact),
+        "area_covered": agreement.area_covered.strip() or None,
+        "meeting_frequency": _months(agreement.meeting_months),
+        "statistics_frequency": _months(agreement.statistics_months),
+        "training_frequency": _months(agreement.training_months),
+        "effective_date": f"{agreement.effective_date:%-d %B %Y}" if agreement.effective_date else None,
+        "term": _months(agreement.term_months, "1 month", "{n} months"),
+        "review_interval": _months(agreement.review_months),
+        "notice_period": _months(agreement.notice_months, "1 month", "{n} months"),
+    }
+
+
+def fill(text: str, values: dict) -> str:
+    """The clause text with its placeholders filled; unfilled ones stay as ``{name}``."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or m.group(0), text)
+
+
+def included_clauses(agreement):
+    return [clause for clause in agreement.clauses.all() if clause.included]
+
+
+def missing_placeholders(agreement) -> list[str]:
+    """Placeholders used by included clauses that have no value (or are not known at all)."""
+    values = placeholder_values(agreement)
+    missing = []
+    for clause in included_clauses(agreement):
+        for name in PLACEHOLDER.findall(clause.body):
+            if not values.get(name) and name not in missing:
+                missing.append(name)
+    return missing
+
+
+def assemble(agreement) -> dict:
+    """The agreement's full text as it reads now: sections, numbered clauses, placeholders filled."""
+    values = placeholder_values(agreement)
+    clauses, numbers = [], {}
+    for clause in included_clauses(agreement):
+        numbers[clause.section] = numbers.get(clause.section, 0) + 1
+        clauses.append(
+            {
+                "key": clause.key,
+                "section": clause.section,
+                "section_title": clause.section_title,
+                "number": f"{clause.section}.{numbers[clause.section]}",
+                "heading": clause.heading,
+                "text": fill(clause.body, values),
+            }
+        )
+    return {
+        "title": agreement.title,
+        "institution": values["institution"],
+        "police_force": values["police_force"],
+        "clauses": clauses,
+    }
+
+
+def text_hash(text: dict) -> str:
+    canonical = json.dumps(text, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _move(agreement, to_status, *, by, comment=""):
+    if to_status not in TRANSITIONS[AgreementStatus(agreement.status)]:
+        raise WorkflowError(
+            f"An agreement that is {agreement.get_status_display().lower()} cannot become "
+            f"{AgreementStatus(to_status).label.lower()}."
+        )
+    AgreementEvent.objects.create(
+        agreement=agreement, from_status=agreement.status, to_status=to_status, by=by, comment=comment
+    )
+    agreement.status = to_status
+    agreement.save(update_fields=["status", "updated_at"])
+
+
+def _locked(agreement):
+    return (
+        Agreement.objects.select_for_update()
+        .select_related("partnership__institution", "partnership__police_force")
+        .get(pk=agreement.pk)
+    )
+
+
+def _require(allowed: bool, message: str):
+    if not allowed:
+        raise WorkflowError(message)
+
+
+@transaction.atomic
+def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fields) -> Agreement:
+    """A new draft from a template: required clauses in, optional ones offered but left out."""
+    _require(permissions.can_draft(by, partnership), "Only the institution's liaison officers draft agreements.")
+    agreement = Agreement(
+        partnership=partnership,
+        template=template,
+        title=title or f"Memorandum of understanding: {partnership.title}",
+        created_by=by,
+        institution_signatory=partnership.institution_sponsor,
+        police_signatory=partnership.police_sponsor,
+        **fields,
+    )
+    agreement.full_clean()
+    agreement.save()
+    AgreementClause.objects.bulk_create(
+        AgreementClause(
+            agreement=agreement,
+            template_clause=clause,
+            section=clause.section,
+            section_title=clause.section_title,
+            order=clause.order,
+            key=clause.key,
+            heading=clause.heading,
+            body=clause.body,
+            required=clause.required,
+            included=clause.required,
+        )
+        for clause in template.clauses.all()
+    )
+    AgreementEvent.objects.create(agreement=agreement, to_status=A.DRAFT, by=by, comment=f"Drafted from {template}")
+    return agreement
+
+
+@transaction.atomic
+def update_clause(clause: AgreementClause, *, body: str, included: bool, by) -> AgreementClause:
+    agreement = _locked(clause.agreement)
+    _require(permissions.can_edit(by, agreement), "This agreement's text can change only while it is a draft.")
+    if clause.required and not included:
+        raise ValidationError({"included": "This clause is required and cannot be left out."})
+    if not body.strip():
+        raise ValidationError({"body": "Write the clause's text, or leave the clause out."})
+    clause.body, clause.included = body.strip(), included
+    clause.save(update_fields=["body", "included"])
+    return clause
+
+
+@transaction.atomic
+def submit_for_review(agreement, *, by) -> AgreementVersion:
+    """Freeze the current text as a new version and send it to the force for review."""
+    agreement = _locked(agreement)
+    _require(permissions.can_submit(by, agreement), "Only the institution's liaison officers submit a draft.")
+    missing = missing_placeholders(agreement)
+    if missing:
+        names = ", ".join(f"{{{name}}}" for name in missing)
+        raise WorkflowError(f"Fill in every placeholder before submitting. Still empty: {names}.")
+    text = assemble(agreement)
+    number = agreement.versions.count() + 1
+    version = AgreementVersion.objects.create(
+        agreement=agreement, number=number, text=text, sha256=text_hash(text), created_by=by
+    )
+    Approval.objects.create(version=version, side=Side.INSTITUTION, approved_by=by)
+    _move(agreement, A.IN_REVIEW, by=by, comment=f"Version {number} submitted for review")
+    return version
+
+
+def current_version(agreement):
+    return agreement.versions.order_by("-number").first()
+
+
+@transaction.atomic
+def comment_on_clause(agreement, *, clause_key: str, body: str, by) -> ReviewComment:
+    agreement = _locked(agreement)
+    _require(permissions.can_comment(by, agreement), "Comments are made while the agreement is in review.")
+    version = current_version(agreement)
+    if clause_key not in {clause["key"] for clause in version.clauses}:
+        raise ValidationError({"clause_key": "Choose a clause of this version."})
+    if not body.strip():
+        raise ValidationError({"body": "Write your comment."})
+    return ReviewComment.objects.create(version=version, clause_key=clause_key, body=body.strip(), author=by)
+
+
+@transaction.atomic
+def resolve_comment(comment: ReviewComment, *, by) -> ReviewComment:
+    _require(permissions.can_resolve(by, comment.version.agreement), "Only the parties resolve comments.")
+    if comment.resolved_at is None:
+        comment.resolved_at, comment.resolved_by = timezone.now(), by
+        comment.save(update_fields=["resolved_at", "resolved_by"])
+    return comment
+
+
+@transaction.atomic
+def request_changes(agreement, *, by, comment: str = "") -> Agreement:
+    agreement = _locked(agreement)
+    _require(permissions.can_review(by, agreement), "Only the force's liaison officers request changes.")
+    _move(agreement, A.CHANGES_REQUESTED, by=by, comment=comment)
+    return agreement
+
+
+@transaction.atomic
+def revise(agreement, *, by) -> Agreement:
+    """Back to draft after changes were requested; the next submission is a new version."""
+    agreement = _locked(agreement)
+    _require(permissions.can_revise(by, agreement), "Only the institution's liaison officers revise a draft.")
+    _move(agreement, A.DRAFT, by=by, comment="Revising after changes were requested")
+    return agreement
+
+
+@transaction.atomic
+def approve(agreement, *, by, comment: str = "") -> Agreement:
+    """One side approves the version in review; once both have, the agreement is ready to sign."""
+    agreement = _locked(agreement)
+    _require(permissions.can_approve(by, agreement), "You cannot approve this agreement now.")
+    version = current_version(agreement)
+    side = agreement.side_of(by)
+    Approval.objects.get_or_create(version=version, side=side, defaults={"approved_by": by})
+    if version.approvals.count() == len(Side):
+        _move(agreement, A.APPROVED, by=by, comment=comment or f"Version {version.number} approved by both sides")
+    elif comment:
+        AgreementEvent.objects.create(
+            agreement=agreement, from_status=agreement.status, to_status=agreement.status, by=by, comment=comment
+        )
+    return agreement
+
+
+@transaction.atomic
+def sign(agreement, *, by, full_name: str, position: str, ip_address: str | None, confirmed: bool) -> Signature:
+    """Sign the approved version for the signer's side; the last signature puts it in force."""
+    agreement = _locked(agreement)
+    _require(permissions.can_sign(by, agreement), "You cannot sign this agreement.")
+    errors = {}
+    if not confirmed:
+        errors["confirmed"] = "Confirm that you have authority to sign for your organisation."
+    if len(full_name.strip()) < 3:
+        errors["full_name"] = "Type your full name as your signature."
+    if not position.strip():
+        errors["position"] = "Give your position."
+    if errors:
+        raise ValidationError(errors)
+    version = current_version(agreement)
+    side = agreement.side_of(by)
+    signature = Signature.objects.create(
+        agreement=agreement,
+        version=version,
+        side=side,
+        signer=by,
+        full_name=full_name.strip(),
+        position=position.strip(),
+        organisation_name=by.organisation.name,
+        ip_address=ip_address,
+        text_sha256=version.sha256,
+    )
+    if agreement.signatures.count() == len(Side):
+        _enter_into_force(agreement, by=by)
+    else:
+        _move(agreement, A.PARTLY_SIGNED, by=by, comment=f"Signed by {signature.full_name} for {side.label.lower()}")
+    return signature
+
+
+def _enter_into_force(agreement, *, by):
+    from .tasks import render_signed_pdf
+
+    agreement.signed_at = timezone.now()
+    agreement.save(update_fields=["signed_at", "updated_at"])
+    _move(agreement, A.IN_FORCE, by=by, comment="Signed by both sides")
+    previous = (
+        Agreement.objects.filter(partnership=agreement.partnership, status=A.IN_FORCE).exclude(pk=agreement.pk).first()
+    )
+    if previous is not None:
+        _move(previous, A.SUPERSEDED, by=by, comment=f"Superseded by {agreement.title}")
+        agreement.supersedes = previous
+        agreement.save(update_fields=["supersedes", "updated_at"])
+    partnership_services.record_agreement_in_force(
+        agreement.partnership,
+        since=agreement.effective_date or timezone.localdate(),
+        source=agreement.title,
+        source_url=agreement.get_absolute_url(),
+        commitments={
+            CommitmentKind.MEETINGS: agreement.meeting_months,
+            CommitmentKind.STATISTICS: agreement.statistics_months,
+            CommitmentKind.TRAINING: agreement.training_months,
+            CommitmentKind.REVIEW: agreement.review_months,
+        },
+        by=by,
+    )
+    transaction.on_commit(lambda: render_signed_pdf.delay(agreement.pk))
+
+
+@transaction.atomic
+def end(agreement, *, by, comment: str = "", today: date | None = None) -> Agreement:
+    agreement = _locked(agreement)
+    _require(permissions.can_end(by, agreement), "Only the parties end an agreement in force.")
+    _move(agreement, A.ENDED, by=by, comment=comment)
+    partnership_services.record_agreement_ended(agreement.partnership, source=agreement.title, by=by)
+    return agreement

@@ -1,0 +1,36 @@
+"""Background work for agreements: rendering the signed PDF once, after the last signature."""
+
+import hashlib
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from .models import Agreement
+
+# WeasyPrint on a long agreement takes seconds; a stuck render must not hold a worker forever.
+RENDER_SOFT_TIME_LIMIT = 60
+RENDER_TIME_LIMIT = 90
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=RENDER_SOFT_TIME_LIMIT,
+    time_limit=RENDER_TIME_LIMIT,
+    max_retries=3,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+)
+def render_signed_pdf(agreement_id: int) -> str:
+    """Render and store the signed PDF with its SHA-256. Never re-renders one that exists."""
+    from .documents import signed_document
+
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
+        if agreement is None or not agreement.is_signed or agreement.signed_pdf:
+            return "skipped"
+        filename, _content_type, content = signed_document(agreement)
+        agreement.signed_pdf_sha256 = hashlib.sha256(content).hexdigest()
+        agreement.signed_pdf.save(filename, ContentFile(content), save=False)
+        agreement.save(update_fields=["signed_pdf", "signed_pdf_sha256", "updated_at"])
+    return agreement.signed_pdf_sha256

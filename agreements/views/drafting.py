@@ -1,0 +1,3 @@
+"""Drafting pages: being written."""
+
+urlpatterns = []

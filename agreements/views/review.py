@@ -1,0 +1,3 @@
+"""Review and signing pages: being written."""
+
+urlpatterns = []

@@ -1,0 +1,54 @@
+"""Obligations partners have signed up to, such as "meet every 3 months".
+
+Another app (agreements) records them here through ``services.record_agreement_in_force``,
+so partnerships owns its data and depends on nothing that depends on it.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from portal.scoping import ScopedQuerySet
+
+from .partnerships import Partnership
+
+
+class CommitmentKind(models.TextChoices):
+    MEETINGS = "meetings", "Meet"
+    STATISTICS = "statistics", "Share anonymised statistics"
+    TRAINING = "training", "Hold joint training"
+    REVIEW = "review", "Review the agreement"
+
+
+class CommitmentQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        return Q(partnership__in=Partnership.objects.filter(Partnership.objects.scope_for(user)))
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Commitment(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField(max_length=20, choices=CommitmentKind.choices)
+    every_months = models.PositiveSmallIntegerField()
+    since = models.DateField()
+    source = models.CharField(max_length=200, help_text="Where the partners agreed it, such as an MOU's title.")
+    source_url = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership", "kind", condition=Q(active=True), name="one_active_commitment_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.frequency}"
+
+    @property
+    def frequency(self) -> str:
+        return "every month" if self.every_months == 1 else f"every {self.every_months} months"
