@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint format check migrate seed chromium clean help
+.PHONY: run test lint format check migrate seed chromium pdf-libs clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data and start web, worker and beat"
@@ -37,9 +37,16 @@ chromium:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core; \
 	fi
 
+# Pango and fonts for WeasyPrint, which renders the MOU PDFs (in the worker and for drafts).
+pdf-libs:
+	@if ! /sbin/ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+		echo "Installing Debian packages: libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+	fi
+
 run: export DEBUG ?= true
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf-libs
 	mkdir -p var/mail var/media var/broker/queue var/broker/processed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -49,7 +56,7 @@ run: $(VENV)/.installed
 	@echo "Emails are written to var/mail/."
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
-test: $(VENV)/.installed-dev chromium
+test: $(VENV)/.installed-dev chromium pdf-libs
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev

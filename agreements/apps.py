@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = "Agreements"
+
+    def ready(self):
+        # Agreement events join the partnership timeline; partnerships does not import agreements.
+        from partnerships import timeline
+
+        from .timeline import agreement_events
+
+        timeline.register(agreement_events)

@@ -5,6 +5,8 @@ comments, requests changes or approves; each side's liaison officers sign for th
 organisation. Administrators see everything and can render drafts, but sign nothing.
 """
 
+from partnerships import permissions as partnerships_permissions
+
 from .models import A, Side
 
 
@@ -19,7 +21,7 @@ def _party_liaison(user, partnership, side=None) -> bool:
 
 
 def can_draft(user, partnership) -> bool:
-    return partnership.is_live and _party_liaison(user, partnership, Side.INSTITUTION)
+    return partnerships_permissions.can_draft_agreement(user, partnership)
 
 
 def can_edit(user, agreement) -> bool:

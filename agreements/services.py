@@ -69,8 +69,8 @@ def placeholder_values(agreement) -> dict:
         "training_frequency": _months(agreement.training_months),
         "effective_date": f"{agreement.effective_date:%-d %B %Y}" if agreement.effective_date else None,
         "term": _months(agreement.term_months, "1 month", "{n} months"),
-        "review_interval": _months(agreement.review_months),
-        "notice_period": _months(agreement.notice_months, "1 month", "{n} months"),
+        "review_interval": _months(agreement.review_months, "month", "{n} months"),
+        "notice_period": _months(agreement.notice_months, "1 month's notice", "{n} months' notice"),
     }
 
 

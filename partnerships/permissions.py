@@ -80,3 +80,10 @@ def can_see_share_views(user, partnership) -> bool:
 
 def can_see_shares(user, partnership) -> bool:
     return user.is_administrator or _is_party_liaison(user, partnership)
+
+
+def can_draft_agreement(user, partnership) -> bool:
+    """The institution's side drafts the memorandum; the force reviews it."""
+    if not partnership.is_live or not user.is_liaison_officer:
+        return False
+    return user.organisation_id == partnership.institution_id

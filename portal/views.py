@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from accounts.models import Role, User
+from agreements.dashboard import agreement_summary
 from partnerships.dashboard import partnership_summary, partnerships_by_health
 from partnerships.models import Contact, Organisation, OrganisationKind, Unit
 
@@ -37,5 +38,6 @@ def dashboard(request):
         context["contact_count"] = Contact.objects.visible_to(user).filter(organisation=user.organisation).count()
         if user.is_liaison_officer:
             context["summary"] = partnership_summary(user)
+            context["agreements"] = agreement_summary(user)
         template = f"portal/dashboard_{user.role}.html"
     return render(request, template, context)

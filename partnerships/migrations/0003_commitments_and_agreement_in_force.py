@@ -5,37 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0002_partnerships_engagements_actions_shares'),
+        ("partnerships", "0002_partnerships_engagements_actions_shares"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpartnership',
-            name='agreement_in_force_since',
-            field=models.DateField(blank=True, editable=False, help_text='Set by the agreements app.', null=True, verbose_name='agreement in force since'),
+            model_name="historicalpartnership",
+            name="agreement_in_force_since",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                help_text="Set by the agreements app.",
+                null=True,
+                verbose_name="agreement in force since",
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='agreement_in_force_since',
-            field=models.DateField(blank=True, editable=False, help_text='Set by the agreements app.', null=True, verbose_name='agreement in force since'),
+            model_name="partnership",
+            name="agreement_in_force_since",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                help_text="Set by the agreements app.",
+                null=True,
+                verbose_name="agreement in force since",
+            ),
         ),
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('meetings', 'Meet'), ('statistics', 'Share anonymised statistics'), ('training', 'Hold joint training'), ('review', 'Review the agreement')], max_length=20)),
-                ('every_months', models.PositiveSmallIntegerField()),
-                ('since', models.DateField()),
-                ('source', models.CharField(help_text="Where the partners agreed it, such as an MOU's title.", max_length=200)),
-                ('source_url', models.CharField(blank=True, max_length=300)),
-                ('active', models.BooleanField(default=True)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='partnerships.partnership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meetings", "Meet"),
+                            ("statistics", "Share anonymised statistics"),
+                            ("training", "Hold joint training"),
+                            ("review", "Review the agreement"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("every_months", models.PositiveSmallIntegerField()),
+                ("since", models.DateField()),
+                (
+                    "source",
+                    models.CharField(help_text="Where the partners agreed it, such as an MOU's title.", max_length=200),
+                ),
+                ("source_url", models.CharField(blank=True, max_length=300)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitments",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind'],
-                'constraints': [models.UniqueConstraint(models.F('partnership'), models.F('kind'), condition=models.Q(('active', True)), name='one_active_commitment_per_kind')],
+                "ordering": ["kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("partnership"),
+                        models.F("kind"),
+                        condition=models.Q(("active", True)),
+                        name="one_active_commitment_per_kind",
+                    )
+                ],
             },
         ),
     ]

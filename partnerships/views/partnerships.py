@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from .. import permissions, services
 from ..forms.partnerships import PartnershipForm, StatusForm
 from ..health import LABELS, LEVELS, filter_by_health, health_of, with_health
-from ..models import Action, FocusArea, Partnership, PartnershipStatus, Region
+from ..models import Action, Commitment, FocusArea, Partnership, PartnershipStatus, Region
 from ..timeline import changes, timeline
 from .common import apply_errors, paginate
 
@@ -186,6 +186,7 @@ def partnership_detail(request, pk):
             "events": events[:limit],
             "more_events": limit * 2 if len(events) > limit else None,
             "open_actions": open_actions,
+            "commitments": Commitment.objects.visible_to(user).filter(partnership=partnership).active(),
             "today": timezone.localdate(),
             "changes": changes(partnership, user, limit=10),
             "can_edit": permissions.can_edit_partnership(user, partnership),
@@ -193,6 +194,7 @@ def partnership_detail(request, pk):
             "can_record_engagement": permissions.can_record_engagement(user, partnership),
             "can_manage_actions": permissions.can_manage_actions(user, partnership),
             "can_share": permissions.can_share_information(user, partnership),
+            "can_draft_agreement": permissions.can_draft_agreement(user, partnership),
             "can_see_shares": permissions.can_see_shares(user, partnership),
         },
     )

@@ -40,7 +40,7 @@ CLAUSES = [
         "Term, variation and termination",
         "term",
         "Term",
-        "It lasts {term} from {effective_date}, reviewed {review_interval}, ended on {notice_period} notice.",
+        "It lasts {term} from {effective_date}, reviewed every {review_interval}, ended on {notice_period}.",
         True,
     ),
     (12, "Signatures", "signatures", "Signatures", "Signed by {institution_sponsor} and {police_sponsor}.", True),

@@ -94,7 +94,7 @@ def test_partnership_page_runs_fixed_queries(client, university_liaison, partner
     client.force_login(university_liaison)
     url = partnership.get_absolute_url()
     factories.EngagementFactory(partnership=partnership)
-    assert_fixed_queries(client, url, lambda: add_activity(partnership, university_liaison), budget=16)
+    assert_fixed_queries(client, url, lambda: add_activity(partnership, university_liaison), budget=18)
 
 
 def test_partnership_history_runs_fixed_queries(client, university_liaison, partnership):

@@ -1,0 +1,30 @@
+"""What a liaison officer's dashboard shows of agreements: what waits on them, in two queries."""
+
+from django.db.models import BooleanField, Case, Q, When
+
+from .models import A, Agreement
+
+OPEN = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+
+
+def agreement_summary(user, limit=5):
+    """Agreements in progress (those waiting on the user's side first) and the count in force."""
+    own = user.organisation_id
+    police = user.organisation.is_police_force
+    # Whose move it is: the force reviews; the institution drafts and revises; both sign.
+    ours = Q(status__in=[A.APPROVED, A.PARTLY_SIGNED])
+    if police:
+        ours |= Q(status=A.IN_REVIEW, partnership__police_force_id=own)
+    else:
+        ours |= Q(status__in=[A.DRAFT, A.CHANGES_REQUESTED], partnership__institution_id=own)
+    agreements = list(
+        Agreement.objects.visible_to(user)
+        .filter(status__in=OPEN)
+        .select_related("partnership")
+        .annotate(waiting_on_us=Case(When(ours, then=True), default=False, output_field=BooleanField()))
+        .order_by("-waiting_on_us", "-updated_at")[:limit]
+    )
+    return {
+        "agreements": agreements,
+        "in_force_count": Agreement.objects.visible_to(user).filter(status=A.IN_FORCE).count(),
+    }

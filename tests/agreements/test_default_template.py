@@ -1,0 +1,37 @@
+"""The default UK template, as the data migration loads it."""
+
+import pytest
+
+from agreements import services
+from agreements.models import AgreementTemplate
+from tests.agreements.conftest import FIELDS
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED_SECTIONS = range(1, 13)
+
+
+@pytest.fixture
+def default_template():
+    return AgreementTemplate.objects.get(name__startswith="Campus and police partnership", version=1)
+
+
+def test_every_section_of_the_design_has_a_required_clause_with_guidance(default_template):
+    clauses = list(default_template.clauses.all())
+    assert {c.section for c in clauses if c.required} == set(REQUIRED_SECTIONS)
+    assert all(c.guidance and c.heading and c.body for c in clauses)
+    optional = [c for c in clauses if not c.required]
+    assert len(optional) >= 4 and any("county" in c.heading.lower() for c in optional)
+
+
+def test_a_draft_of_the_default_template_fills_every_placeholder(partnership, default_template, university_liaison):
+    partnership.institution_sponsor = partnership.institution_contact
+    partnership.police_sponsor = partnership.police_contact
+    partnership.save()
+    agreement = services.start_draft(partnership, default_template, by=university_liaison, **FIELDS)
+    for clause in agreement.clauses.filter(required=False):
+        clause.included = True
+        clause.save()
+    assert services.missing_placeholders(agreement) == []
+    text = " ".join(c["text"] for c in services.assemble(agreement)["clauses"])
+    assert "{" not in text and "University of Northbridge" in text and "every 3 months" in text
