@@ -15,14 +15,16 @@ This module works from plain dataclasses, not models: a service or task builds a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import mimetypes
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import DataHandler, Request, url2pathname
+from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
+from urllib.request import url2pathname
 
 import segno
 import weasyprint
@@ -179,6 +181,22 @@ def _file_response(url: str, path: Path) -> URLFetcherResponse:
     )
 
 
+def _decode_data_uri(url: str) -> tuple[str, bytes]:
+    """``data:[<media type>][;base64],<data>`` (RFC 2397), decoded in memory."""
+    header, comma, payload = url[len("data:") :].partition(",")
+    if not comma:
+        raise _refuse(url, "malformed data: URI")
+    is_base64 = header.lower().endswith(";base64")
+    media_type = (header[: -len(";base64")] if is_base64 else header).strip() or "text/plain;charset=US-ASCII"
+    data = unquote_to_bytes(payload)
+    if is_base64:
+        try:
+            data = base64.b64decode(data)
+        except binascii.Error as error:
+            raise _refuse(url, "malformed base64 in data: URI") from error
+    return media_type, data
+
+
 def restricted_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> URLFetcherResponse:
     """Serve ``data:`` URIs and the portal's static files; refuse everything else.
 
@@ -187,19 +205,17 @@ def restricted_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> URL
     ``ValueError``) and are logged on ``portal.security``; WeasyPrint then leaves the resource
     out of the page.
     """
-    scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise _refuse(url, "malformed URL") from error
+    scheme = parts.scheme.lower()
 
     if scheme == "data":
-        try:
-            with DataHandler().data_open(Request(url)) as response:
-                body = response.read()
-                content_type = response.headers.get("Content-Type", "text/plain")
-        except Exception as error:
-            raise _refuse(url, "malformed data: URI") from error
+        content_type, body = _decode_data_uri(url)
         return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
     if scheme == "file":
-        parts = urlsplit(url)
         if parts.netloc not in {"", "localhost"}:
             raise _refuse(url, "file URL on another host")
         path = url2pathname(parts.path)
@@ -208,13 +224,8 @@ def restricted_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> URL
             return _file_response(url, real)
         raise _refuse(url, "file outside the static directories")
 
-    parts = urlsplit(url)
     for prefix_scheme, prefix_netloc, prefix_path in _static_url_prefixes():
-        if (
-            parts.scheme.lower() == prefix_scheme
-            and parts.netloc.lower() == prefix_netloc
-            and parts.path.startswith(prefix_path)
-        ):
+        if scheme == prefix_scheme and parts.netloc.lower() == prefix_netloc and parts.path.startswith(prefix_path):
             return _file_response(url, _find_static(url, parts.path[len(prefix_path) :]))
 
     raise _refuse(url, "only the portal's static files and data: URIs may be fetched")
@@ -259,8 +270,9 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
 
 
 def qr_code_data_uri(url: str) -> str:
-    """An SVG QR code for ``url`` as a data: URI (vector, so it stays sharp when printed)."""
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#000")
+    """An SVG QR code for ``url`` as a data: URI: vector, so it stays sharp in print, with the
+    four-module white quiet zone scanners expect."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=4, dark="#000", light="#fff")
 
 
 def agreement_filename(document: AgreementDocument) -> str:

@@ -1,0 +1,79 @@
+"""Agreements as PDF documents: the model side of ``pdf.py``.
+
+``draft_document`` renders what the parties are discussing (the latest submitted version, or
+the working text before the first submission) with a DRAFT watermark; ``signed_document``
+renders the signed version once, for the Celery task that stores it.
+"""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.utils import timezone
+
+from . import services
+from .models import Side
+from .pdf import AgreementDocument, ClauseText, Section, SignatureLine, agreement_pdf
+
+SIDE_LABELS = {Side.INSTITUTION: "Institution", Side.POLICE: "Police force"}
+
+
+def _sections(clauses: list[dict]) -> list[Section]:
+    return [
+        Section(
+            number=number,
+            title=items[0]["section_title"],
+            clauses=[ClauseText(c["number"], c["heading"], c["text"]) for c in items],
+        )
+        for number, group in groupby(clauses, key=lambda c: c["section"])
+        for items in [list(group)]
+    ]
+
+
+def _document(agreement, text: dict, *, version: int, sha256: str, draft: bool, signatures=(), verification_url=None):
+    return AgreementDocument(
+        title=agreement.title,
+        institution=text["institution"],
+        police_force=text["police_force"],
+        version=version,
+        status_label=agreement.get_status_display(),
+        sections=_sections(text["clauses"]),
+        draft=draft,
+        text_sha256=sha256,
+        effective_date=agreement.effective_date,
+        signatures=list(signatures),
+        verification_url=verification_url,
+        generated_at=timezone.now(),
+    )
+
+
+def draft_document(agreement) -> tuple[str, str, bytes]:
+    version = services.current_version(agreement)
+    if version is None or agreement.is_editable:
+        # Before the first submission, or while revising: the working text as it stands.
+        text = services.assemble(agreement)
+        number = (version.number + 1) if version else 1
+        return agreement_pdf(
+            _document(agreement, text, version=number, sha256=services.text_hash(text), draft=True)
+        )
+    return agreement_pdf(_document(agreement, version.text, version=version.number, sha256=version.sha256, draft=True))
+
+
+def signed_document(agreement) -> tuple[str, str, bytes]:
+    signatures = list(agreement.signatures.select_related("version").order_by("side"))
+    version = signatures[0].version
+    lines = [
+        SignatureLine(SIDE_LABELS.get(s.side, s.side), s.organisation_name, s.full_name, s.position, s.signed_at)
+        for s in signatures
+    ]
+    url = f"{settings.SITE_URL.rstrip('/')}{agreement.get_verification_url()}"
+    return agreement_pdf(
+        _document(
+            agreement,
+            version.text,
+            version=version.number,
+            sha256=version.sha256,
+            draft=False,
+            signatures=lines,
+            verification_url=url,
+        )
+    )
