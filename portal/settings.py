@@ -269,5 +269,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "portal.security": {"level": "INFO"},
+        # WeasyPrint logs every layout step at INFO; keep its warnings (refused fetches, CSS errors).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
