@@ -52,9 +52,7 @@ def draft_document(agreement) -> tuple[str, str, bytes]:
         # Before the first submission, or while revising: the working text as it stands.
         text = services.assemble(agreement)
         number = (version.number + 1) if version else 1
-        return agreement_pdf(
-            _document(agreement, text, version=number, sha256=services.text_hash(text), draft=True)
-        )
+        return agreement_pdf(_document(agreement, text, version=number, sha256=services.text_hash(text), draft=True))
     return agreement_pdf(_document(agreement, version.text, version=version.number, sha256=version.sha256, draft=True))
 
 

@@ -153,13 +153,13 @@ def _require(allowed: bool, message: str):
 def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fields) -> Agreement:
     """A new draft from a template: required clauses in, optional ones offered but left out."""
     _require(permissions.can_draft(by, partnership), "Only the institution's liaison officers draft agreements.")
+    fields.setdefault("institution_signatory", partnership.institution_sponsor)
+    fields.setdefault("police_signatory", partnership.police_sponsor)
     agreement = Agreement(
         partnership=partnership,
         template=template,
         title=title or f"Memorandum of understanding: {partnership.title}",
         created_by=by,
-        institution_signatory=partnership.institution_sponsor,
-        police_signatory=partnership.police_sponsor,
         **fields,
     )
     agreement.full_clean()
@@ -200,6 +200,10 @@ def update_clause(clause: AgreementClause, *, body: str, included: bool, by) -> 
 def submit_for_review(agreement, *, by) -> AgreementVersion:
     """Freeze the current text as a new version and send it to the force for review."""
     agreement = _locked(agreement)
+    _require(
+        agreement.status == A.DRAFT,
+        f"Only a draft is submitted; this agreement is {agreement.get_status_display().lower()}.",
+    )
     _require(permissions.can_submit(by, agreement), "Only the institution's liaison officers submit a draft.")
     missing = missing_placeholders(agreement)
     if missing:
@@ -252,6 +256,10 @@ def request_changes(agreement, *, by, comment: str = "") -> Agreement:
 def revise(agreement, *, by) -> Agreement:
     """Back to draft after changes were requested; the next submission is a new version."""
     agreement = _locked(agreement)
+    _require(
+        agreement.status == A.CHANGES_REQUESTED,
+        f"An agreement is revised after changes are requested; this one is {agreement.get_status_display().lower()}.",
+    )
     _require(permissions.can_revise(by, agreement), "Only the institution's liaison officers revise a draft.")
     _move(agreement, A.DRAFT, by=by, comment="Revising after changes were requested")
     return agreement

@@ -33,16 +33,13 @@ def navigation_for(user) -> list[NavItem]:
     if user.is_liaison_officer or user.is_administrator:
         items.append(NavItem("Partnerships", reverse("partnerships:partnership_list"), PARTNERSHIP_PAGES))
         items.append(NavItem("Actions", reverse("partnerships:my_actions"), ("partnerships:my_actions",)))
-        items.append(
-            NavItem("Awaiting feedback", reverse("partnerships:shares_awaiting_feedback"), ("partnerships:shares_",))
-        )
+        items.append(NavItem("Agreements", reverse("agreements:list"), ("agreements:",)))
+        items.append(NavItem("Feedback", reverse("partnerships:shares_awaiting_feedback"), ("partnerships:shares_",)))
     if permissions.can_see_all_organisations(user):
         items.append(NavItem("Organisations", reverse("partnerships:organisation_list"), ORGANISATION_PAGES))
     else:
         own = reverse("partnerships:organisation_detail", args=[user.organisation_id])
         items.append(NavItem("My organisation", own, ORGANISATION_PAGES))
-    if permissions.can_use_admin_site(user):
-        items.append(NavItem("Administration", reverse("admin:index"), ("admin:",)))
     return items
 
 
@@ -52,4 +49,6 @@ def portal(request):
     return {
         "portal_name": settings.PORTAL_NAME,
         "nav_items": [(item, item.is_current(view_name)) for item in navigation_for(request.user)],
+        # Django admin is reached from the user menu, which keeps the main menu on one line.
+        "can_use_admin_site": permissions.can_use_admin_site(request.user),
     }

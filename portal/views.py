@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from accounts.models import Role, User
 from agreements.dashboard import agreement_summary
+from agreements.models import Agreement, AgreementStatus
 from partnerships.dashboard import partnership_summary, partnerships_by_health
 from partnerships.models import Contact, Organisation, OrganisationKind, Unit
 
@@ -29,6 +30,11 @@ def dashboard(request):
             .order_by("role")
         ]
         context["partnerships_by_health"] = partnerships_by_health(user)
+        statuses = dict(AgreementStatus.choices)
+        context["agreements_by_status"] = [
+            (statuses.get(row["status"], row["status"]), row["n"])
+            for row in Agreement.objects.visible_to(user).values("status").annotate(n=Count("pk")).order_by("status")
+        ]
         template = "portal/dashboard_administrator.html"
     else:
         context["colleagues"] = (

@@ -72,6 +72,22 @@ def main(base):
         page.goto(f"{base}/partnerships/?health=red")
         page.get_by_role("link", name=re.compile("Eastmoor")).first.click()
         shot(page, "partnership-detail-at-risk")
+        log_in(page, base, "uni.liaison")
+        page.goto(f"{base}/agreements/")
+        shot(page, "agreement-list")
+        page.get_by_role("link", name=re.compile("Safer campus memorandum")).first.click()
+        shot(page, "agreement-detail")
+        log_in(page, base, "eastmoor.police")
+        page.goto(f"{base}/agreements/")
+        page.get_by_role("link", name=re.compile("Tackling county lines")).first.click()
+        page.get_by_role("link", name=re.compile("Review")).first.click()
+        shot(page, "agreement-review")
+        page.goto(f"{base}/agreements/")
+        page.get_by_role("link", name=re.compile("Tackling county lines")).first.click()
+        page.get_by_role("link", name="Clauses").first.click() if page.get_by_role(
+            "link", name="Clauses"
+        ).count() else None
+        shot(page, "agreement-clauses")
         browser.close()
 
 

@@ -1,3 +1,496 @@
-"""Drafting pages: being written."""
+"""Drafting pages: the list, the agreement page, drafting its details and clauses, the preview,
+submission and revision, and the administrators' template pages.
 
-urlpatterns = []
+Every page fetches through ``visible_to`` (404 outside the parties), checks ``permissions``
+(403 when visible but not allowed) and leaves changes to ``services``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships.models import Partnership
+from partnerships.views.common import apply_errors, paginate
+
+from .. import permissions, services, templates_service
+from ..default_template import PLACEHOLDERS
+from ..forms import AgreementCreateForm, AgreementDetailsForm, ClauseForm, TemplateClauseForm
+from ..models import A, Agreement, AgreementStatus, AgreementTemplate, AgreementVersion, TemplateClause
+
+IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+
+# What happens next, one line per status; {institution} and {force} are the parties' names.
+NEXT_STEPS = {
+    A.DRAFT: "{institution}'s liaison officers finish the text and submit it to {force} for review.",
+    A.IN_REVIEW: "{force}'s liaison officers review the text: they comment, request changes or approve it.",
+    A.CHANGES_REQUESTED: "{force} asked for changes. {institution}'s liaison officers revise the draft and submit "
+    "a new version.",
+    A.APPROVED: "Both sides approved the text. A liaison officer of each side signs it.",
+    A.PARTLY_SIGNED: "One side has signed. The agreement comes into force when the other side signs.",
+    A.IN_FORCE: "The agreement is in force. Its commitments are tracked on the partnership.",
+    A.ENDED: "The agreement has ended. Its record and signed text are kept.",
+    A.SUPERSEDED: "A newer agreement replaced this one. Its record and signed text are kept.",
+}
+
+# Where each placeholder is filled in: a field of the details form, or the partnership's page.
+PLACEHOLDER_FIELDS = {
+    "area_covered": "area_covered",
+    "meeting_frequency": "meeting_months",
+    "statistics_frequency": "statistics_months",
+    "training_frequency": "training_months",
+    "effective_date": "effective_date",
+    "term": "term_months",
+    "review_interval": "review_months",
+    "notice_period": "notice_months",
+    "institution_sponsor": "institution_signatory",
+    "police_sponsor": "police_signatory",
+}
+PARTNERSHIP_PLACEHOLDERS = {"institution_contact", "police_contact"}
+AGREEMENT_RELATED = (
+    "partnership__institution",
+    "partnership__police_force",
+    "partnership__institution_sponsor",
+    "partnership__institution_contact",
+    "partnership__police_sponsor",
+    "partnership__police_contact",
+    "institution_signatory",
+    "police_signatory",
+)
+
+
+def get_agreement(request, pk, *related):
+    queryset = Agreement.objects.visible_to(request.user).select_related(*AGREEMENT_RELATED, *related)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def highlight(text: str):
+    """Plain text as HTML paragraphs, each unfilled ``{placeholder}`` in a <mark>.
+
+    The text is escaped first; the placeholder pattern matches only ``{a-z_}``, so the marks
+    added afterwards wrap nothing but escaped text.
+    """
+    marked = services.PLACEHOLDER.sub(
+        r'<mark class="placeholder-missing"><span class="visually-hidden">Not filled in: </span>{\1}</mark>',
+        escape(text),
+    )
+    return mark_safe(linebreaks(marked))  # noqa: S308 - escaped above
+
+
+def fill_in_url(agreement, name, can_edit):
+    """Where the drafter fills in a placeholder: a details field, the partnership, or the clauses."""
+    if not can_edit:
+        return None
+    if name in PLACEHOLDER_FIELDS:
+        return reverse("agreements:edit", args=[agreement.pk]) + f"#id_{PLACEHOLDER_FIELDS[name]}"
+    if name in PARTNERSHIP_PLACEHOLDERS:
+        return reverse("partnerships:partnership_edit", args=[agreement.partnership_id])
+    return reverse("agreements:clauses", args=[agreement.pk])  # not a known placeholder: edit the text
+
+
+def missing_with_links(agreement, user):
+    can_edit = permissions.can_edit(user, agreement)
+    return [(name, fill_in_url(agreement, name, can_edit)) for name in services.missing_placeholders(agreement)]
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _refuse(request, agreement, why: str):
+    """403 for anyone but the drafting side; the drafting side is told why the state does not allow it.
+
+    A liaison officer of the institution pressing a stale button (the draft was submitted in
+    another tab) needs an explanation, not an error page.
+    """
+    if not permissions.can_draft(request.user, agreement.partnership):
+        raise PermissionDenied
+    status = agreement.get_status_display().lower()
+    messages.error(request, f"This agreement is {status}. {why}")
+    return redirect(agreement)
+
+
+# --- The list and the agreement page ----------------------------------------------------------
+
+
+@login_required
+def agreement_list(request):
+    user = request.user
+    latest = AgreementVersion.objects.filter(agreement=OuterRef("pk")).order_by("-number").values("number")[:1]
+    queryset = (
+        Agreement.objects.visible_to(user)
+        .select_related("partnership__institution", "partnership__police_force")
+        .annotate(latest_version=Subquery(latest))
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(title__icontains=query)
+            | Q(partnership__title__icontains=query)
+            | Q(partnership__institution__name__icontains=query)
+            | Q(partnership__police_force__name__icontains=query)
+        )
+    status = request.GET.get("status", "")
+    if status in AgreementStatus.values:
+        queryset = queryset.filter(status=status)
+    pagination = paginate(request, queryset.order_by("-updated_at", "-pk"))
+    draftable = []
+    if user.is_university_liaison:
+        # Partnerships where this user may start a draft now: none in progress yet.
+        in_progress = Agreement.objects.filter(status__in=IN_PROGRESS).values("partnership_id")
+        draftable = [
+            partnership
+            for partnership in Partnership.objects.visible_to(user)
+            .live()
+            .filter(institution_id=user.organisation_id)
+            .exclude(pk__in=in_progress)
+            .select_related("institution", "police_force")
+            .order_by("title")[:20]
+            if permissions.can_draft(user, partnership)
+        ]
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {
+            **pagination,
+            "agreements": pagination["page_obj"].object_list,
+            "filters": {"q": query, "status": status},
+            "filtering": bool(query or status),
+            "statuses": AgreementStatus.choices,
+            "draftable": draftable,
+            "can_manage_templates": permissions.can_manage_templates(user),
+        },
+    )
+
+
+@login_required
+def agreement_detail(request, pk):
+    user = request.user
+    agreement = get_agreement(request, pk, "template", "created_by")
+    versions = list(agreement.versions.select_related("created_by").order_by("-number"))
+    can_edit = permissions.can_edit(user, agreement)
+    values = services.placeholder_values(agreement)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "versions": versions,
+            "latest_version": versions[0] if versions else None,
+            "events": agreement.events.select_related("by"),
+            "next_step": NEXT_STEPS[agreement.status].format(
+                institution=values["institution"], force=values["police_force"]
+            ),
+            "missing": missing_with_links(agreement, user) if agreement.is_editable else [],
+            "can_edit": can_edit,
+            "can_submit": permissions.can_submit(user, agreement),
+            "can_revise": permissions.can_revise(user, agreement),
+        },
+    )
+
+
+# --- Drafting -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, partnership_pk):
+    user = request.user
+    related = [name.removeprefix("partnership__") for name in AGREEMENT_RELATED if name.startswith("partnership__")]
+    partnership = get_object_or_404(Partnership.objects.visible_to(user).select_related(*related), pk=partnership_pk)
+    if not permissions.can_draft(user, partnership):
+        raise PermissionDenied
+    existing = partnership.agreements.filter(status__in=IN_PROGRESS).first()
+    if existing is not None:
+        messages.info(request, f"This partnership already has an agreement in progress: “{existing.title}”.")
+        return redirect(existing)
+    form = AgreementCreateForm(request.POST or None, user=user, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        details = form.details()
+        signatories = {name: details.pop(name) for name in ("institution_signatory", "police_signatory")}
+        try:
+            with transaction.atomic():
+                agreement = services.start_draft(
+                    partnership, form.cleaned_data["template"], by=user, title=form.cleaned_data["title"], **details
+                )
+                # start_draft names the partnership's sponsors; keep the drafter's choice where made.
+                changed = [name for name, contact in signatories.items() if contact is not None]
+                for name in changed:
+                    setattr(agreement, name, signatories[name])
+                if changed:
+                    agreement.save(update_fields=[*changed, "updated_at"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Draft “{agreement.title}” started. Fill in its details and clauses.")
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"form": form, "partnership": partnership, "creating": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    agreement = get_agreement(request, pk)
+    if not permissions.can_edit(request.user, agreement):
+        raise PermissionDenied
+    form = AgreementDetailsForm(
+        request.POST or None, instance=agreement, user=request.user, partnership=agreement.partnership
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Lock the row and check again: the draft may have been submitted meanwhile.
+            locked = Agreement.objects.select_for_update().only("status").get(pk=agreement.pk)
+            if locked.status != A.DRAFT:
+                raise PermissionDenied
+            agreement = form.save(commit=False)
+            agreement.save(update_fields=[*form.fields, "updated_at"])
+        messages.success(request, "Details saved.")
+        return redirect(agreement)
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"form": form, "agreement": agreement, "partnership": agreement.partnership},
+    )
+
+
+@login_required
+def clause_list(request, pk):
+    agreement = get_agreement(request, pk)
+    values = services.placeholder_values(agreement)
+    clauses = list(agreement.clauses.select_related("template_clause"))
+    for clause in clauses:
+        names = dict.fromkeys(services.PLACEHOLDER.findall(clause.body))
+        clause.missing = [name for name in names if not values.get(name)] if clause.included else []
+        clause.html = highlight(services.fill(clause.body, values))
+    return render(
+        request,
+        "agreements/clause_list.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "clauses": clauses,
+            "can_edit": permissions.can_edit(request.user, agreement),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clause_edit(request, pk, key):
+    agreement = get_agreement(request, pk)
+    clause = get_object_or_404(agreement.clauses.select_related("template_clause"), key=key)
+    clause.agreement = agreement
+    if not permissions.can_edit(request.user, agreement):
+        raise PermissionDenied
+    form = ClauseForm(request.POST or None, clause=clause)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_clause(
+                clause,
+                body=form.cleaned_data["body"],
+                included=form.cleaned_data.get("included", True),  # a required clause has no choice
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            state = "" if clause.included else " It is left out of the agreement."
+            messages.success(request, f"Clause “{clause.heading}” saved.{state}")
+            return redirect(reverse("agreements:clauses", args=[agreement.pk]) + f"#clause-{clause.key}")
+    placeholders = [
+        (name, PLACEHOLDERS.get(name, ""), value, None if value else fill_in_url(agreement, name, can_edit=True))
+        for name, value in services.placeholder_values(agreement).items()
+    ]
+    return render(
+        request,
+        "agreements/clause_form.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "clause": clause,
+            "form": form,
+            "guidance": clause.template_clause.guidance if clause.template_clause else "",
+            "element": clause.template_clause.element if clause.template_clause else "",
+            "placeholders": placeholders,
+        },
+    )
+
+
+@login_required
+def agreement_preview(request, pk):
+    agreement = get_agreement(request, pk)
+    text = services.assemble(agreement)
+    sections = []
+    for clause in text["clauses"]:
+        if not sections or sections[-1]["number"] != clause["section"]:
+            sections.append({"number": clause["section"], "title": clause["section_title"], "clauses": []})
+        sections[-1]["clauses"].append({**clause, "html": highlight(clause["text"])})
+    return render(
+        request,
+        "agreements/agreement_preview.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "text": text,
+            "sections": sections,
+            "missing": missing_with_links(agreement, request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agreement_submit(request, pk):
+    user, agreement = request.user, get_agreement(request, pk)
+    if not permissions.can_submit(user, agreement):
+        return _refuse(request, agreement, "Only a draft is submitted for review.")
+    try:
+        version = services.submit_for_review(agreement, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Version {version.number} sent to {agreement.partnership.police_force} for review.")
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
+def agreement_revise(request, pk):
+    user, agreement = request.user, get_agreement(request, pk)
+    if not permissions.can_revise(user, agreement):
+        return _refuse(request, agreement, "Only an agreement with changes requested goes back to draft.")
+    try:
+        services.revise(agreement, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        number = agreement.versions.count() + 1
+        messages.success(request, f"Back to draft. Make the changes, then submit version {number}.")
+    return redirect(agreement)
+
+
+# --- Templates (administrators) ---------------------------------------------------------------
+
+
+def _require_template_manager(request):
+    if not permissions.can_manage_templates(request.user):
+        raise PermissionDenied
+
+
+def get_template(request, pk):
+    _require_template_manager(request)
+    queryset = AgreementTemplate.objects.visible_to(request.user).annotate(agreement_count=Count("agreements"))
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+def template_list(request):
+    _require_template_manager(request)
+    queryset = (
+        AgreementTemplate.objects.visible_to(request.user)
+        .select_related("created_by")
+        .annotate(
+            clause_count=Count("clauses", distinct=True),
+            agreement_count=Count("agreements", distinct=True),
+        )
+        .order_by("name", "-version")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    pagination = paginate(request, queryset)
+    return render(
+        request,
+        "agreements/template_list.html",
+        {**pagination, "templates": pagination["page_obj"].object_list, "filters": {"q": query}},
+    )
+
+
+@login_required
+def template_detail(request, pk):
+    template = get_template(request, pk)
+    return render(
+        request,
+        "agreements/template_detail.html",
+        {
+            "template": template,
+            "clauses": template.clauses.all(),
+            "in_use": template.agreement_count > 0,
+            "in_use_message": templates_service.IN_USE_MESSAGE,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_new_version(request, pk):
+    template = get_template(request, pk)
+    if request.method == "POST":
+        copy = templates_service.new_template_version(template, by=request.user)
+        messages.success(request, f"Version {copy.version} created. New agreements now start from it.")
+        return redirect(copy)
+    latest = AgreementTemplate.objects.filter(name=template.name).order_by("-version").values("version").first()
+    return render(
+        request,
+        "agreements/template_new_version.html",
+        {"template": template, "next_version": latest["version"] + 1},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_clause_edit(request, pk, key):
+    template = get_template(request, pk)
+    clause = get_object_or_404(TemplateClause.objects.filter(template=template), key=key)
+    in_use = template.agreement_count > 0
+    if in_use and request.method == "POST":
+        messages.error(request, templates_service.IN_USE_MESSAGE)
+        return redirect(template)
+    form = None if in_use else TemplateClauseForm(request.POST or None, instance=clause)
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            templates_service.update_template_clause(clause, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Clause “{clause.heading}” saved.")
+            return redirect(reverse("agreements:template_detail", args=[template.pk]) + f"#clause-{clause.key}")
+    return render(
+        request,
+        "agreements/template_clause_form.html",
+        {
+            "template": template,
+            "clause": clause,
+            "form": form,
+            "in_use": in_use,
+            "in_use_message": templates_service.IN_USE_MESSAGE,
+        },
+    )
+
+
+urlpatterns = [
+    path("", agreement_list, name="list"),
+    path("new/<int:partnership_pk>/", agreement_create, name="create"),
+    path("<int:pk>/", agreement_detail, name="detail"),
+    path("<int:pk>/edit/", agreement_edit, name="edit"),
+    path("<int:pk>/clauses/", clause_list, name="clauses"),
+    path("<int:pk>/clauses/<slug:key>/", clause_edit, name="clause_edit"),
+    path("<int:pk>/preview/", agreement_preview, name="preview"),
+    path("<int:pk>/submit/", agreement_submit, name="submit"),
+    path("<int:pk>/revise/", agreement_revise, name="revise"),
+    path("templates/", template_list, name="template_list"),
+    path("templates/<int:pk>/", template_detail, name="template_detail"),
+    path("templates/<int:pk>/new-version/", template_new_version, name="template_new_version"),
+    path("templates/<int:pk>/clauses/<slug:key>/", template_clause_edit, name="template_clause_edit"),
+]

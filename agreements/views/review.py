@@ -1,3 +1,487 @@
-"""Review and signing pages: being written."""
+"""Review and signing pages: the submitted text with its comments, approval, changes requested,
+signatures, comparing versions, the PDFs and the public verification page.
 
-urlpatterns = []
+Every page but ``verify`` fetches the agreement through ``visible_to`` (404 outside the parties)
+and then asks ``permissions`` (403 when visible but not allowed). Changes go through
+``services``; their ValidationErrors are shown on the form or as a message.
+"""
+
+from collections import defaultdict
+from pathlib import PurePath
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnerships.models import Contact
+from partnerships.views.common import apply_errors
+
+from .. import diff, permissions, services
+from ..models import SIGNED_STATUSES, A, Agreement, ReviewComment, Side
+
+COMMENT_MAX_LENGTH = 5000
+
+
+# --- Forms -----------------------------------------------------------------------------------
+
+
+class CommentForm(forms.Form):
+    clause_key = forms.SlugField(widget=forms.HiddenInput)
+    body = forms.CharField(
+        label="Your comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your comment."},
+    )
+
+    def __init__(self, *args, clause: dict, **kwargs):
+        # One form per clause on the page: ids must not repeat.
+        super().__init__(*args, auto_id=f"comment-{clause['key']}-%s", initial={"clause_key": clause["key"]}, **kwargs)
+        self.fields["body"].label = f"Comment on clause {clause['number']}"
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the agreement's history.",
+    )
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The institution sees this with your comments on each clause when it revises the draft.",
+        error_messages={"required": "Say what needs to change, so the institution knows what to revise."},
+    )
+
+
+class SignForm(forms.Form):
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Typing your name here is your signature.",
+        error_messages={"required": "Type your full name as your signature."},
+    )
+    position = forms.CharField(max_length=200, error_messages={"required": "Give your position."})
+    confirmed = forms.BooleanField(
+        error_messages={"required": "Confirm that you have authority to sign for your organisation."}
+    )
+
+    def __init__(self, *args, organisation: str, version_number: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].label = (
+            f"I confirm I have authority to sign this memorandum for {organisation}, "
+            f"and that I have read version {version_number}."
+        )
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label="From version", coerce=int)
+    b = forms.TypedChoiceField(label="To version", coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"Version {n}") for n in numbers]
+        self.fields["a"].choices = self.fields["b"].choices = choices
+        self.fields["a"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."
+        self.fields["b"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _agreement(request, pk) -> Agreement:
+    queryset = Agreement.objects.visible_to(request.user).select_related(
+        "partnership__institution", "partnership__police_force"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _latest_version(agreement):
+    return agreement.versions.select_related("created_by").order_by("-number").first()
+
+
+def _review_url(agreement, anchor="", version=None) -> str:
+    url = reverse("agreements:review", args=[agreement.pk])
+    if version is not None:
+        url = f"{url}?version={version}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _other_party(agreement, user) -> str:
+    partnership = agreement.partnership
+    if agreement.side_of(user) == Side.INSTITUTION:
+        return partnership.police_force.name
+    return partnership.institution.name
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Review ----------------------------------------------------------------------------------
+
+
+def _render_review(request, agreement, *, failed_form=None):
+    """The review page; ``failed_form`` is a comment form to show again with its errors.
+
+    It shows the latest version, or an earlier one asked for with ``?version=N`` (read-only
+    but for resolving its comments), so the comments that led to a revision stay in reach.
+    """
+    user = request.user
+    numbers = list(agreement.versions.order_by("number").values_list("number", flat=True))
+    context = {"agreement": agreement, "partnership": agreement.partnership, "version": None, "numbers": numbers}
+    if not numbers:
+        return render(request, "agreements/review_version.html", context)
+    asked = request.GET.get("version", "")
+    number = int(asked) if asked.isdigit() and int(asked) in numbers else numbers[-1]
+    version = agreement.versions.select_related("created_by").get(number=number)
+    is_latest = number == numbers[-1]
+
+    by_clause = defaultdict(list)
+    for comment in version.comments.select_related("author__organisation", "resolved_by"):
+        by_clause[comment.clause_key].append(comment)
+    can_comment = is_latest and permissions.can_comment(user, agreement)
+    rows = []
+    for clause in version.clauses:
+        comments = by_clause.get(clause["key"], [])
+        form = None
+        if failed_form is not None and failed_form.initial["clause_key"] == clause["key"]:
+            form = failed_form
+        elif can_comment:
+            form = CommentForm(clause=clause)
+        rows.append(
+            {
+                "clause": clause,
+                "comments": comments,
+                "open_count": sum(1 for comment in comments if comment.is_open),
+                "form": form,
+            }
+        )
+
+    approvals = {approval.side: approval for approval in version.approvals.select_related("approved_by")}
+    partnership = agreement.partnership
+    changes_requested = None
+    if is_latest and agreement.status in (A.CHANGES_REQUESTED, A.DRAFT):
+        changes_requested = agreement.events.filter(to_status=A.CHANGES_REQUESTED).select_related("by").first()
+    can_approve = is_latest and permissions.can_approve(user, agreement)
+    context.update(
+        {
+            "version": version,
+            "is_latest": is_latest,
+            "rows": rows,
+            "open_total": sum(row["open_count"] for row in rows),
+            "approvals": [
+                (partnership.institution.name, approvals.get(Side.INSTITUTION)),
+                (partnership.police_force.name, approvals.get(Side.POLICE)),
+            ],
+            "changes_requested": changes_requested,
+            "can_comment": can_comment,
+            "can_resolve": permissions.can_resolve(user, agreement),
+            "can_approve": can_approve,
+            "can_request_changes": is_latest and permissions.can_review(user, agreement),
+            "approve_form": ApproveForm() if can_approve else None,
+        }
+    )
+    return render(request, "agreements/review_version.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def review(request, pk):
+    """The version under review, clause by clause, with each clause's comments."""
+    return _render_review(request, _agreement(request, pk))
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    agreement = _agreement(request, pk)
+    if not permissions.can_comment(request.user, agreement):
+        raise PermissionDenied
+    version = services.current_version(agreement)
+    clause = next((c for c in version.clauses if c["key"] == request.POST.get("clause_key")), None)
+    if clause is None:
+        messages.error(request, "Choose a clause of this version to comment on.")
+        return redirect(_review_url(agreement))
+    form = CommentForm(request.POST, clause=clause)
+    if form.is_valid():
+        try:
+            services.comment_on_clause(
+                agreement, clause_key=clause["key"], body=form.cleaned_data["body"], by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Your comment on clause {clause['number']} was added.")
+            return redirect(_review_url(agreement, f"clause-{clause['key']}"))
+    return _render_review(request, agreement, failed_form=form)
+
+
+@login_required
+@require_POST
+def resolve_comment(request, comment_pk):
+    queryset = ReviewComment.objects.filter(
+        version__agreement__in=Agreement.objects.visible_to(request.user)
+    ).select_related("version__agreement__partnership")
+    review_comment = get_object_or_404(queryset, pk=comment_pk)
+    agreement = review_comment.version.agreement
+    if not permissions.can_resolve(request.user, agreement):
+        raise PermissionDenied
+    services.resolve_comment(review_comment, by=request.user)
+    messages.success(request, "The comment is marked as resolved.")
+    number = review_comment.version.number
+    return redirect(_review_url(agreement, f"comment-{review_comment.pk}", version=number))
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    agreement = _agreement(request, pk)
+    if not permissions.can_approve(request.user, agreement):
+        raise PermissionDenied
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["comment"][0])
+        return redirect(_review_url(agreement, "decision"))
+    number = services.current_version(agreement).number
+    try:
+        agreement = services.approve(agreement, by=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(_review_url(agreement))
+    if agreement.status == A.APPROVED:
+        messages.success(request, f"Both sides have approved version {number}. It is ready to sign.")
+    else:
+        messages.success(
+            request,
+            f"You approved version {number}. It now waits for {_other_party(agreement, request.user)} to approve it.",
+        )
+    return redirect(agreement)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_changes(request, pk):
+    agreement = _agreement(request, pk)
+    if not permissions.can_review(request.user, agreement):
+        raise PermissionDenied
+    version = _latest_version(agreement)
+    form = RequestChangesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_changes(agreement, by=request.user, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"You requested changes to version {version.number}. "
+                f"{agreement.partnership.institution.name} can now revise the draft.",
+            )
+            return redirect(agreement)
+    open_comments = version.comments.filter(resolved_at__isnull=True).count()
+    return render(
+        request,
+        "agreements/review_request_changes.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "version": version,
+            "form": form,
+            "open_comments": open_comments,
+        },
+    )
+
+
+# --- Signing ---------------------------------------------------------------------------------
+
+
+def _position_of(user) -> str:
+    """The signer's job title as the portal knows it: their contact record first, then their account."""
+    contact = Contact.objects.filter(user=user).only("job_title").first()
+    return (contact.job_title if contact else "") or user.job_title
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request, pk):
+    """Sign the approved version for the signer's own organisation."""
+    agreement = _agreement(request, pk)
+    user = request.user
+    if not permissions.can_sign(user, agreement):
+        raise PermissionDenied
+    version = services.current_version(agreement)
+    form = SignForm(
+        request.POST or None,
+        initial={"position": _position_of(user)},
+        organisation=user.organisation.name,
+        version_number=version.number,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign(
+                agreement,
+                by=user,
+                full_name=form.cleaned_data["full_name"],
+                position=form.cleaned_data["position"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+                confirmed=form.cleaned_data["confirmed"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            agreement.refresh_from_db(fields=["status"])
+            signed = f"You signed version {version.number} for {user.organisation.name}."
+            if agreement.status == A.IN_FORCE:
+                messages.success(
+                    request,
+                    f"{signed} Both sides have now signed: the memorandum is in force. "
+                    "The signed PDF is being prepared.",
+                )
+            else:
+                messages.success(
+                    request, f"{signed} It comes into force when {_other_party(agreement, user)} signs too."
+                )
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/sign.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "version": version,
+            "signatures": agreement.signatures.all(),
+            "form": form,
+        },
+    )
+
+
+# --- Comparing versions ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def compare(request, pk):
+    """Two versions side by side, clause by clause (by default the previous and the latest)."""
+    agreement = _agreement(request, pk)
+    versions = {version.number: version for version in agreement.versions.select_related("created_by")}
+    numbers = sorted(versions)
+    context = {"agreement": agreement, "partnership": agreement.partnership, "versions": numbers}
+    if not numbers:
+        return render(request, "agreements/compare.html", context)
+    defaults = {"a": numbers[-2] if len(numbers) > 1 else numbers[-1], "b": numbers[-1]}
+    form = CompareForm(request.GET if "a" in request.GET or "b" in request.GET else None, numbers=numbers)
+    if form.is_bound and form.is_valid():
+        a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+    else:
+        a, b = defaults["a"], defaults["b"]
+        if not form.is_bound:
+            form = CompareForm(initial=defaults, numbers=numbers)
+    old, new = versions[a], versions[b]
+    diffs = diff.compare_clauses(old.clauses, new.clauses)
+    context.update({"form": form, "old": old, "new": new, "diffs": diffs, "counts": diff.summary(diffs)})
+    return render(request, "agreements/compare.html", context)
+
+
+# --- PDFs ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def draft_pdf(request, pk):
+    """A DRAFT-watermarked PDF of the current text, rendered now (drafts change; never cached)."""
+    agreement = _agreement(request, pk)
+    if not permissions.can_render_draft(request.user, agreement):
+        raise PermissionDenied
+    from .. import documents  # the renderer pulls in WeasyPrint: load it only when asked
+
+    filename, content_type, content = documents.draft_document(agreement)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def signed_pdf(request, pk):
+    """The signed PDF as stored when the last side signed: served, never rendered again."""
+    agreement = _agreement(request, pk)
+    if not agreement.signed_pdf:
+        return render(
+            request,
+            "agreements/signed_pdf_pending.html",
+            {"agreement": agreement, "partnership": agreement.partnership},
+            status=404,
+        )
+    response = FileResponse(
+        agreement.signed_pdf.open("rb"),
+        as_attachment=True,
+        filename=PurePath(agreement.signed_pdf.name).name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Public verification ---------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def verify(request, public_id):
+    """Public: who signed which text, for anyone holding the signed PDF. No clause text."""
+    queryset = Agreement.objects.filter(status__in=SIGNED_STATUSES).select_related(
+        "partnership__institution", "partnership__police_force"
+    )
+    agreement = get_object_or_404(queryset, public_id=public_id)
+    signatures = list(
+        agreement.signatures.only(
+            "agreement_id", "side", "full_name", "position", "organisation_name", "signed_at", "text_sha256"
+        )
+    )
+    user = request.user
+    can_open = user.is_authenticated and Agreement.objects.visible_to(user).filter(pk=agreement.pk).exists()
+    response = render(
+        request,
+        "agreements/verify.html",
+        {
+            "agreement": agreement,
+            "institution": agreement.partnership.institution.name,
+            "police_force": agreement.partnership.police_force.name,
+            "signatures": signatures,
+            "text_sha256": signatures[0].text_sha256 if signatures else "",
+            "can_open": can_open,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+urlpatterns = [
+    path("<int:pk>/review/", review, name="review"),
+    path("<int:pk>/comments/", comment, name="comment"),
+    path("comments/<int:comment_pk>/resolve/", resolve_comment, name="resolve_comment"),
+    path("<int:pk>/approve/", approve, name="approve"),
+    path("<int:pk>/request-changes/", request_changes, name="request_changes"),
+    path("<int:pk>/sign/", sign, name="sign"),
+    path("<int:pk>/compare/", compare, name="compare"),
+    path("<int:pk>/draft.pdf", draft_pdf, name="draft_pdf"),
+    path("<int:pk>/signed.pdf", signed_pdf, name="signed_pdf"),
+    path("verify/<uuid:public_id>/", verify, name="verify"),
+]

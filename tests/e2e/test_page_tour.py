@@ -427,7 +427,7 @@ def test_police_liaison_sees_what_awaits_feedback_and_gets_the_outcome_date_wron
     shared_on = tour.share_to_police.shared_on
 
     login(page, police_liaison)
-    follow(page, main_nav_link(page, "Awaiting feedback"))
+    follow(page, main_nav_link(page, "Feedback"))
     tabs = page.get_by_role("navigation", name="Whose feedback")
     expect(tabs.get_by_role("link", name="All", exact=True)).to_have_attribute("aria-current", "page")
     table = page.get_by_role("table", name="Shares awaiting feedback")
@@ -463,7 +463,7 @@ def test_liaison_colleague_opens_a_share_without_seeing_who_else_has(portal_page
     page = portal_page
 
     login(page, tour.colleague)
-    follow(page, main_nav_link(page, "Awaiting feedback"))
+    follow(page, main_nav_link(page, "Feedback"))
     follow(page, page.get_by_role("link", name="Drug line", exact=True))
 
     expect(heading(page)).to_have_text("Drug line")

@@ -178,7 +178,7 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
 
     # 5. The force's liaison officer says what came of it.
     login(page, police_liaison)
-    follow(page, main_nav_link(page, "Awaiting feedback"))
+    follow(page, main_nav_link(page, "Feedback"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Information awaiting outcome feedback")
     row = page.get_by_role("row").filter(has_text=TITLE)
     expect(row).to_contain_text("Vehicle")

@@ -146,7 +146,7 @@ def test_share_page_runs_fixed_queries(client, university_liaison, partnership, 
 
 def test_liaison_dashboard_runs_fixed_queries(client, university_liaison, university, partnership):
     client.force_login(university_liaison)
-    assert_fixed_queries(client, reverse("portal:dashboard"), lambda: add_partnerships(university), budget=12)
+    assert_fixed_queries(client, reverse("portal:dashboard"), lambda: add_partnerships(university), budget=14)
 
 
 def test_liaison_dashboard_lists_partnerships_worst_first_with_what_is_waiting(

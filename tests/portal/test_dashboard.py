@@ -8,10 +8,24 @@ from tests.helpers import assert_fixed_queries
 pytestmark = pytest.mark.django_db
 
 NAVIGATION = {
-    "university_liaison": ["Dashboard", "Partnerships", "Actions", "Awaiting feedback", "My organisation"],
+    "university_liaison": [
+        "Dashboard",
+        "Partnerships",
+        "Actions",
+        "Agreements",
+        "Feedback",
+        "My organisation",
+    ],
     "staff": ["Dashboard", "My organisation"],
-    "police_liaison": ["Dashboard", "Partnerships", "Actions", "Awaiting feedback", "My organisation"],
-    "administrator": ["Dashboard", "Partnerships", "Actions", "Awaiting feedback", "Organisations", "Administration"],
+    "police_liaison": ["Dashboard", "Partnerships", "Actions", "Agreements", "Feedback", "My organisation"],
+    "administrator": [
+        "Dashboard",
+        "Partnerships",
+        "Actions",
+        "Agreements",
+        "Feedback",
+        "Organisations",
+    ],
 }
 
 PANELS = {
@@ -47,6 +61,11 @@ def test_dashboard_shows_the_panels_of_the_role(client, role, personas):
     assert "<title>Dashboard · " in body
 
 
+def test_administrators_reach_django_admin_from_the_user_menu(client, administrator):
+    client.force_login(administrator)
+    assert f'href="{reverse("admin:index")}"' in client.get(reverse("portal:dashboard")).content.decode()
+
+
 def test_non_administrators_do_not_see_the_admin_link(client, university_liaison):
     client.force_login(university_liaison)
     assert reverse("admin:index") not in client.get(reverse("portal:dashboard")).content.decode()
@@ -77,6 +96,6 @@ def test_dashboard_query_count_does_not_grow_with_data(client, role, personas):
         factories.OrganisationFactory.create_batch(30)
 
     client.force_login(user)
-    # Liaison officers also get their partnerships, open actions and shares awaiting feedback.
-    budget = 12 if user.is_liaison_officer else 8
+    # Liaison officers also get their partnerships, open actions, shares awaiting feedback and MOUs.
+    budget = 14 if user.is_liaison_officer else 9
     assert_fixed_queries(client, reverse("portal:dashboard"), add_rows, budget=budget)

@@ -1,0 +1,148 @@
+"""Forms for drafting agreements and managing MOU templates."""
+
+from django import forms
+
+from partnerships.forms.partnerships import ContactChoiceField, DateInput
+from partnerships.models import Contact
+
+from .models import Agreement, AgreementTemplate, TemplateClause
+
+MONTHS_MIN, MONTHS_MAX = 1, 120
+MONTHS_MESSAGE = f"Enter a whole number of months from {MONTHS_MIN} to {MONTHS_MAX}, or leave it empty for now."
+MONTH_FIELDS = {
+    "meeting_months": "How often the partners meet, for example 3 for every quarter.",
+    "statistics_months": "How often anonymised statistics and trends are shared.",
+    "training_months": "How often joint training takes place.",
+    "term_months": "How long the memorandum lasts from its effective date.",
+    "review_months": "How often the partners review how the memorandum is working.",
+    "notice_months": "The notice either side gives to end the memorandum.",
+}
+DETAIL_FIELDS = [
+    "title",
+    "area_covered",
+    "meeting_months",
+    "statistics_months",
+    "training_months",
+    "effective_date",
+    "term_months",
+    "review_months",
+    "notice_months",
+    "institution_signatory",
+    "police_signatory",
+]
+FIELDSETS = [
+    ("The memorandum", ["template", "title", "area_covered"]),
+    ("Commitments", ["meeting_months", "statistics_months", "training_months"]),
+    ("Term", ["effective_date", "term_months", "review_months", "notice_months"]),
+    ("Who signs", ["institution_signatory", "police_signatory"]),
+]
+
+
+class AgreementDetailsForm(forms.ModelForm):
+    """The title and structured values of a draft: what its placeholders are filled with.
+
+    Everything but the title may stay empty while drafting; submission names what is missing.
+    """
+
+    class Meta:
+        model = Agreement
+        fields = DETAIL_FIELDS
+        widgets = {"effective_date": DateInput(), "area_covered": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "effective_date": "May stay empty while drafting; fill it in before you submit.",
+        }
+
+    def __init__(self, *args, user, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, help_text in MONTH_FIELDS.items():
+            self.fields[name] = forms.IntegerField(
+                label=self.fields[name].label,
+                required=False,
+                min_value=MONTHS_MIN,
+                max_value=MONTHS_MAX,
+                help_text=help_text,
+                error_messages={"invalid": MONTHS_MESSAGE, "min_value": MONTHS_MESSAGE, "max_value": MONTHS_MESSAGE},
+                widget=forms.NumberInput(attrs={"min": MONTHS_MIN, "max": MONTHS_MAX}),
+            )
+        contacts = Contact.objects.visible_to(user)
+        for name, organisation in [
+            ("institution_signatory", partnership.institution),
+            ("police_signatory", partnership.police_force),
+        ]:
+            self.fields[name] = ContactChoiceField(
+                queryset=contacts.filter(organisation=organisation),
+                required=False,
+                label=f"Signs for {organisation.name}",
+                help_text="Usually the senior sponsor. Leave empty to use the partnership's senior sponsor.",
+                empty_label="The partnership's senior sponsor",
+            )
+        self.fields["title"].error_messages["required"] = "Give the agreement a title."
+
+    def fieldsets(self):
+        """(legend, bound fields) groups for the template, skipping fields this form lacks."""
+        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in FIELDSETS]
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in DETAIL_FIELDS if name != "title"}
+
+
+class AgreementCreateForm(AgreementDetailsForm):
+    """Start a draft: choose the current version of a template, then the details."""
+
+    class Meta(AgreementDetailsForm.Meta):
+        fields = ["template", *DETAIL_FIELDS]
+
+    def __init__(self, *args, user, partnership, **kwargs):
+        super().__init__(*args, user=user, partnership=partnership, **kwargs)
+        templates = AgreementTemplate.objects.visible_to(user).filter(is_current=True).order_by("name")
+        self.fields["template"].queryset = templates
+        self.fields["template"].label = "Template"
+        self.fields["template"].empty_label = "Choose a template"
+        self.fields["template"].help_text = "The model memorandum the draft starts from. You can change every clause."
+        self.fields["template"].error_messages["required"] = "Choose the template to start from."
+        if not self.is_bound:
+            self.initial.setdefault("title", f"Memorandum of understanding: {partnership.title}")
+            self.initial.setdefault("institution_signatory", partnership.institution_sponsor_id)
+            self.initial.setdefault("police_signatory", partnership.police_sponsor_id)
+            if len(templates) == 1:
+                self.initial.setdefault("template", templates[0].pk)
+
+
+class ClauseForm(forms.Form):
+    body = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Plain text. Keep placeholders such as {institution} where the agreement's details belong.",
+        error_messages={"required": "Write the clause's text, or leave the clause out."},
+    )
+    included = forms.BooleanField(
+        label="Include this clause in the agreement",
+        required=False,
+    )
+
+    def __init__(self, *args, clause, **kwargs):
+        kwargs.setdefault("initial", {"body": clause.body, "included": clause.included})
+        super().__init__(*args, **kwargs)
+        if clause.required:
+            # A required clause is always in: no choice to offer.
+            del self.fields["included"]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write the clause's text, or leave the clause out.")
+        return body
+
+
+class TemplateClauseForm(forms.ModelForm):
+    class Meta:
+        model = TemplateClause
+        fields = ["heading", "body", "guidance", "required"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8}), "guidance": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "heading": "Heading",
+            "body": "Text",
+            "guidance": "Guidance for drafters",
+            "required": "Required in every agreement",
+        }
+        help_texts = {"required": "Leave unticked for an optional clause that drafters may include."}

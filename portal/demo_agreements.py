@@ -1,0 +1,98 @@
+"""Demo agreements: one in force, one in review with comments, one draft.
+
+Each is found by its title and created only when missing, through the same services the
+pages use, so the audit trail, versions and signatures are what real use would leave.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from agreements import services
+from agreements.models import AgreementTemplate
+from partnerships.models import Partnership
+
+NORTHBRIDGE = "University of Northbridge and Northbridge Police: safer campus partnership"
+EASTMOOR = "Eastmoor University and Eastmoor and Dales Constabulary: tackling county lines"
+
+FIELDS = {
+    "meeting_months": 3,
+    "statistics_months": 6,
+    "training_months": 12,
+    "term_months": 36,
+    "review_months": 12,
+    "notice_months": 3,
+}
+
+
+def _start(title, partnership_title, by, area, effective_in_days):
+    partnership = Partnership.objects.filter(title=partnership_title).first()
+    template = AgreementTemplate.objects.filter(is_current=True).order_by("pk").first()
+    if partnership is None or template is None or partnership.agreements.filter(title=title).exists():
+        return None
+    effective = timezone.localdate() + timedelta(days=effective_in_days)
+    fields = {**FIELDS, "area_covered": area, "effective_date": effective}
+    return services.start_draft(partnership, template, by=by, title=title, **fields)
+
+
+def seed() -> dict[str, int]:
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["uni.liaison", "police.liaison", "eastmoor.liaison", "eastmoor.police"]
+        )
+    }
+    created = 0
+    if len(users) < 4:
+        return {"agreements": 0}
+
+    agreement = _start(
+        "Safer campus memorandum of understanding 2026–2029",
+        NORTHBRIDGE,
+        users["uni.liaison"],
+        "the University of Northbridge's campus, its halls of residence and the streets around them",
+        -60,
+    )
+    if agreement is not None:
+        created += 1
+        county_lines = agreement.clauses.filter(required=False, heading__icontains="county").first()
+        if county_lines is not None:
+            services.update_clause(county_lines, body=county_lines.body, included=True, by=users["uni.liaison"])
+        services.submit_for_review(agreement, by=users["uni.liaison"])
+        services.approve(agreement, by=users["police.liaison"], comment="Agreed at the strategic meeting.")
+        services.sign(
+            agreement,
+            by=users["police.liaison"],
+            full_name="Daniel Okafor",
+            position="Police Higher Education Liaison Officer",
+            ip_address=None,
+            confirmed=True,
+        )
+        services.sign(
+            agreement,
+            by=users["uni.liaison"],
+            full_name="Priya Shah",
+            position="Head of Student Safety",
+            ip_address=None,
+            confirmed=True,
+        )
+
+    agreement = _start(
+        "Tackling county lines together: memorandum of understanding",
+        EASTMOOR,
+        users["eastmoor.liaison"],
+        "Eastmoor University's Moor Lane campus, Heather Court and the town centre",
+        30,
+    )
+    if agreement is not None:
+        created += 1
+        services.submit_for_review(agreement, by=users["eastmoor.liaison"])
+        first = agreement.versions.get().clauses[2]
+        services.comment_on_clause(
+            agreement,
+            clause_key=first["key"],
+            body="Please name the County Lines Taskforce as our lead for anything involving exploitation.",
+            by=users["eastmoor.police"],
+        )
+    return {"agreements": created}
