@@ -21,6 +21,8 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="portal-static-")
+    # Stored files (signed PDFs) go to a folder of the tests' own, not var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-media-")
     # SQLite: a test database in a file, not in memory, so a Celery worker thread can write to
     # it while the test reads (shared-cache memory databases lock whole tables).
     database = settings.DATABASES["default"]

@@ -178,3 +178,27 @@ def test_only_one_agreement_in_progress_per_partnership(draft, template, univers
     with pytest.raises(ValidationError, match="already has an agreement in progress"):
         services.start_draft(partnership, template, by=university_liaison)
     assert AgreementVersion.objects.count() == 0
+
+
+def test_an_agreement_in_force_turns_the_health_reason_green_and_joins_the_timeline(
+    client, approved, police_liaison, university_liaison, partnership
+):
+    for user, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
+        services.sign(approved, by=user, full_name=name, position="Lead", ip_address=None, confirmed=True)
+    client.force_login(university_liaison)
+    page = client.get(partnership.get_absolute_url())
+    reasons = {reason.text: reason.level for reason in page.context["health"].reasons}
+    assert reasons[f"Agreement in force since {approved.effective_date:%-d %B %Y}."] == "green"
+    titles = [event.title for event in page.context["events"]]
+    assert f"Agreement in force: {approved.title}" in titles
+    assert f"Agreement sent for review: {approved.title}" in titles
+    assert "Meet every 3 months" in page.content.decode()
+
+
+def test_ending_an_agreement_clears_its_commitments(approved, police_liaison, university_liaison, partnership):
+    for user in (police_liaison, university_liaison):
+        services.sign(approved, by=user, full_name="A Signer", position="Lead", ip_address=None, confirmed=True)
+    services.end(approved, by=university_liaison, comment="Replaced by a county-wide agreement")
+    partnership.refresh_from_db()
+    assert partnership.agreement_in_force_since is None
+    assert not Commitment.objects.active().exists()
