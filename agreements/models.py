@@ -54,6 +54,14 @@ class AgreementTemplate(models.Model):
         return reverse("agreements:template_detail", args=[self.pk])
 
 
+# What an agreement's clause copies from its template clause (and a template version from the last).
+CLAUSE_TEXT_FIELDS = ("section", "section_title", "order", "key", "heading", "body", "required")
+
+
+def clause_text(clause) -> dict:
+    return {name: getattr(clause, name) for name in CLAUSE_TEXT_FIELDS}
+
+
 class TemplateClause(models.Model):
     template = models.ForeignKey(AgreementTemplate, on_delete=models.CASCADE, related_name="clauses")
     section = models.PositiveSmallIntegerField()

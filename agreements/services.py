@@ -31,6 +31,7 @@ from .models import (
     ReviewComment,
     Side,
     Signature,
+    clause_text,
 )
 
 A = AgreementStatus
@@ -165,18 +166,7 @@ def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fie
     agreement.full_clean()
     agreement.save()
     AgreementClause.objects.bulk_create(
-        AgreementClause(
-            agreement=agreement,
-            template_clause=clause,
-            section=clause.section,
-            section_title=clause.section_title,
-            order=clause.order,
-            key=clause.key,
-            heading=clause.heading,
-            body=clause.body,
-            required=clause.required,
-            included=clause.required,
-        )
+        AgreementClause(agreement=agreement, template_clause=clause, included=clause.required, **clause_text(clause))
         for clause in template.clauses.all()
     )
     AgreementEvent.objects.create(agreement=agreement, to_status=A.DRAFT, by=by, comment=f"Drafted from {template}")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from . import permissions
-from .models import AgreementTemplate, TemplateClause
+from .models import AgreementTemplate, TemplateClause, clause_text
 
 IN_USE_MESSAGE = "Agreements were drafted from this version, so it cannot change. Create a new version to change it."
 
@@ -39,18 +39,7 @@ def new_template_version(template: AgreementTemplate, by) -> AgreementTemplate:
         created_by=by,
     )
     TemplateClause.objects.bulk_create(
-        TemplateClause(
-            template=copy,
-            section=clause.section,
-            section_title=clause.section_title,
-            order=clause.order,
-            key=clause.key,
-            heading=clause.heading,
-            body=clause.body,
-            guidance=clause.guidance,
-            required=clause.required,
-            element=clause.element,
-        )
+        TemplateClause(template=copy, guidance=clause.guidance, element=clause.element, **clause_text(clause))
         for clause in template.clauses.all()
     )
     return copy
