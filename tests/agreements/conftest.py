@@ -1,8 +1,10 @@
 """A small template and agreements at each stage, on the personas' partnership."""
 
+import importlib
 from datetime import date
 
 import pytest
+from django.apps import apps
 
 from agreements import services
 from agreements.models import AgreementTemplate, TemplateClause
@@ -106,3 +108,18 @@ def approved(in_review, police_liaison):
     services.approve(in_review, by=police_liaison)
     in_review.refresh_from_db()
     return in_review
+
+
+def default_template() -> AgreementTemplate:
+    """The model memorandum that the data migration loads.
+
+    The browser tests use a transactional database, and flushing it after a test empties every
+    table, the data migration's rows included: whether the template is still there depends on
+    which tests ran before. ``serialized_rollback`` does not help either: after another
+    transactional test's flush has recreated the content types, restoring the serialized
+    database fails on their unique constraint. So load the template again with the migration's
+    own function, which does nothing when it is there already.
+    """
+    migration = importlib.import_module("agreements.migrations.0002_default_template")
+    migration.load(apps, None)
+    return AgreementTemplate.objects.get(is_current=True)

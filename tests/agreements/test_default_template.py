@@ -3,17 +3,19 @@
 import pytest
 
 from agreements import services
-from agreements.models import AgreementTemplate
 from tests.agreements.conftest import FIELDS
+from tests.agreements.conftest import default_template as load_default_template
 
 pytestmark = pytest.mark.django_db
 
 REQUIRED_SECTIONS = range(1, 13)
 
 
-@pytest.fixture
-def default_template():
-    return AgreementTemplate.objects.get(name__startswith="Campus and police partnership", version=1)
+@pytest.fixture(name="default_template")
+def default_template_fixture():
+    template = load_default_template()
+    assert template.name.startswith("Campus and police partnership") and template.version == 1
+    return template
 
 
 def test_every_section_of_the_design_has_a_required_clause_with_guidance(default_template):
