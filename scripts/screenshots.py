@@ -81,13 +81,13 @@ def main(base):
         page.goto(f"{base}/agreements/")
         page.get_by_role("link", name=re.compile("Tackling county lines")).first.click()
         page.get_by_role("link", name=re.compile("Review")).first.click()
-        shot(page, "agreement-review")
+        shot(page, "agreement-review", full_page=False)
         page.goto(f"{base}/agreements/")
         page.get_by_role("link", name=re.compile("Tackling county lines")).first.click()
         page.get_by_role("link", name="Clauses").first.click() if page.get_by_role(
             "link", name="Clauses"
         ).count() else None
-        shot(page, "agreement-clauses")
+        shot(page, "agreement-clauses", full_page=False)
         browser.close()
 
 
