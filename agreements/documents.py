@@ -46,14 +46,22 @@ def _document(agreement, text: dict, *, version: int, sha256: str, draft: bool, 
     )
 
 
-def draft_document(agreement) -> tuple[str, str, bytes]:
+def draft_text(agreement) -> tuple[dict, int, str]:
+    """``(text, version number, SHA-256)`` of what a draft PDF shows now.
+
+    The latest submitted version; before the first submission or while revising, the
+    working text as it stands, numbered as the version it will become.
+    """
     version = services.current_version(agreement)
     if version is None or agreement.is_editable:
-        # Before the first submission, or while revising: the working text as it stands.
         text = services.assemble(agreement)
-        number = (version.number + 1) if version else 1
-        return agreement_pdf(_document(agreement, text, version=number, sha256=services.text_hash(text), draft=True))
-    return agreement_pdf(_document(agreement, version.text, version=version.number, sha256=version.sha256, draft=True))
+        return text, (version.number + 1) if version else 1, services.text_hash(text)
+    return version.text, version.number, version.sha256
+
+
+def draft_document(agreement) -> tuple[str, str, bytes]:
+    text, number, sha256 = draft_text(agreement)
+    return agreement_pdf(_document(agreement, text, version=number, sha256=sha256, draft=True))
 
 
 def signed_document(agreement) -> tuple[str, str, bytes]:

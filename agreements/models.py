@@ -337,6 +337,24 @@ class Signature(models.Model):
         return f"{self.full_name} for {self.organisation_name}"
 
 
+class DraftPdf(models.Model):
+    """A rendered draft PDF of one exact text, kept so the same text is rendered only once.
+
+    Rendering runs in Celery (``tasks.render_draft_pdf``); the download page waits for it.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="draft_pdfs")
+    text_sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="agreements/drafts/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("agreement", "text_sha256", name="one_draft_pdf_per_text")]
+
+    def __str__(self):
+        return f"Draft PDF of {self.agreement} ({self.text_sha256[:12]})"
+
+
 class AgreementEvent(models.Model):
     """The audit trail: every change of status, who made it, when, and what they said."""
 

@@ -4,9 +4,9 @@ import hashlib
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from .models import Agreement
+from .models import Agreement, DraftPdf
 
 # WeasyPrint on a long agreement takes seconds; a stuck render must not hold a worker forever.
 RENDER_SOFT_TIME_LIMIT = 60
@@ -34,3 +34,37 @@ def render_signed_pdf(agreement_id: int) -> str:
         agreement.signed_pdf.save(filename, ContentFile(content), save=False)
         agreement.save(update_fields=["signed_pdf", "signed_pdf_sha256", "updated_at"])
     return agreement.signed_pdf_sha256
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=RENDER_SOFT_TIME_LIMIT,
+    time_limit=RENDER_TIME_LIMIT,
+    max_retries=3,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+)
+def render_draft_pdf(agreement_id: int) -> str:
+    """Render the agreement's draft PDF as its text stands now, unless that text has one already."""
+    from .documents import draft_document, draft_text
+
+    agreement = (
+        Agreement.objects.select_related("partnership__institution", "partnership__police_force")
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if agreement is None:
+        return "skipped"
+    _, _, sha256 = draft_text(agreement)
+    if DraftPdf.objects.filter(agreement=agreement, text_sha256=sha256).exists():
+        return "skipped"
+    filename, _content_type, content = draft_document(agreement)
+    draft = DraftPdf(agreement=agreement, text_sha256=sha256)
+    draft.file.save(filename, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError:
+        draft.file.delete(save=False)  # another worker rendered the same text first
+        return "skipped"
+    return sha256

@@ -13,10 +13,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +24,7 @@ from partnerships.models import Contact
 from partnerships.views.common import apply_errors
 
 from .. import diff, permissions, services
-from ..models import SIGNED_STATUSES, A, Agreement, ReviewComment, Side
+from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -404,15 +404,38 @@ def compare(request, pk):
 @login_required
 @require_GET
 def draft_pdf(request, pk):
-    """A DRAFT-watermarked PDF of the current text, rendered now (drafts change; never cached)."""
+    """The DRAFT-watermarked PDF of the current text.
+
+    Rendering runs in Celery with a time limit: the first request for a text queues it and
+    shows a page that checks back (htmx, or a plain link); once rendered, the same text is
+    served from storage.
+    """
     agreement = _agreement(request, pk)
     if not permissions.can_render_draft(request.user, agreement):
         raise PermissionDenied
     from .. import documents  # the renderer pulls in WeasyPrint: load it only when asked
+    from ..tasks import render_draft_pdf
 
-    filename, content_type, content = documents.draft_document(agreement)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    _, number, sha256 = documents.draft_text(agreement)
+    draft = DraftPdf.objects.filter(agreement=agreement, text_sha256=sha256).first()
+    partial = request.headers.get("HX-Request") == "true"  # the waiting page checking back
+    context = {"agreement": agreement, "partnership": agreement.partnership, "version_number": number}
+    if partial:
+        context["ready"] = draft is not None
+        response = render(request, "agreements/_draft_pdf_status.html", context, status=200 if draft else 202)
+        response["Cache-Control"] = "no-store"
+        return response
+    if draft is not None:
+        response = FileResponse(
+            draft.file.open("rb"),
+            as_attachment=True,
+            filename=PurePath(draft.file.name).name,
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    transaction.on_commit(lambda: render_draft_pdf.delay(agreement.pk))
+    response = render(request, "agreements/draft_pdf_pending.html", context, status=202)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -382,13 +382,42 @@ def test_compare_with_an_unknown_version_shows_an_error_and_the_defaults(client,
 # --- PDFs --------------------------------------------------------------------------------------
 
 
-def test_administrator_downloads_the_draft_pdf(client, administrator, in_review):
+def test_draft_pdf_is_rendered_in_celery_then_served_from_storage(
+    client, administrator, in_review, django_capture_on_commit_callbacks, monkeypatch
+):
+
+    queued = []
+    monkeypatch.setattr(tasks.render_draft_pdf, "delay", lambda pk: queued.append(pk))
     client.force_login(administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client.get(url("draft_pdf", in_review))
+    assert waiting.status_code == 202 and "Preparing the draft PDF" in waiting.content.decode()
+    assert queued == [in_review.pk]
+    check = client.get(url("draft_pdf", in_review), headers={"HX-Request": "true"})
+    assert check.status_code == 202 and 'hx-trigger="every 2s"' in check.content.decode()
+
+    assert len(tasks.render_draft_pdf(in_review.pk)) == 64  # the task body, as the worker runs it
+    assert tasks.render_draft_pdf(in_review.pk) == "skipped"  # the same text is rendered once
+    check = client.get(url("draft_pdf", in_review), headers={"HX-Request": "true"})
+    assert check.status_code == 200 and "The draft PDF is ready" in check.content.decode()
     response = client.get(url("draft_pdf", in_review))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["Cache-Control"] == "no-store"
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_changed_draft_gets_a_new_pdf(client, university_liaison, draft):
+
+    tasks.render_draft_pdf(draft.pk)
+    clause = draft.clauses.get(key="scope")
+    services.update_clause(
+        clause, body="It covers {area_covered} and the city centre.", included=True, by=university_liaison
+    )
+    client.force_login(university_liaison)
+    assert client.get(url("draft_pdf", draft)).status_code == 202
+    tasks.render_draft_pdf(draft.pk)
+    assert draft.draft_pdfs.count() == 2
 
 
 def test_signed_pdf_is_served_from_storage(client, staff_member, in_force, monkeypatch):
