@@ -11,10 +11,10 @@ from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixtu
 
 def test_draft_pdf_page_waits_for_the_worker_then_offers_the_download(
     portal_page,
-    in_review,
+    in_review,  # noqa: F811 - the fixture imported above
     police_liaison,
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     settings.MEDIA_ROOT = tmp_path
     page = portal_page
