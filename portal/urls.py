@@ -19,5 +19,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("partnerships.urls")),
     path("agreements/", include("agreements.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,55 @@
+"""Calendar files: one session as .ics, and a person's booked sessions as a feed.
+
+Times are written in UTC (``...Z``), so every calendar shows them right in its own time
+zone, across daylight-saving changes included.
+"""
+
+from datetime import UTC
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+PRODID = "-//Campus and Police Partnership Portal//Training//EN"
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _event(session, now) -> Event:
+    event = Event()
+    event.add("uid", f"training-session-{session.pk}@{settings.SITE_URL.split('://')[-1].rstrip('/')}")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", session.starts_at.astimezone(UTC))
+    event.add("dtend", session.ends_at.astimezone(UTC))
+    event.add("summary", session.course.title)
+    description = [f"Provided by {session.course.provider.name}."]
+    if session.trainers:
+        description.append(f"Trainers: {session.trainers}.")
+    if session.online_url:
+        description.append(f"Online: {session.online_url}")
+    description.append(f"Details: {settings.SITE_URL.rstrip('/')}{session.get_absolute_url()}")
+    event.add("description", "\n".join(description))
+    if session.venue:
+        event.add("location", session.venue)
+    event.add("status", "CANCELLED" if session.status == "cancelled" else "CONFIRMED")
+    return event
+
+
+def session_ics(session, now) -> bytes:
+    calendar = _calendar(session.course.title)
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(_event(session, now))
+    return calendar.to_ical()
+
+
+def feed_ics(sessions, now, name="My training") -> bytes:
+    calendar = _calendar(name)
+    for session in sessions:
+        calendar.add_component(_event(session, now))
+    return calendar.to_ical()

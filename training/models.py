@@ -1,0 +1,212 @@
+"""Specialist training that police units offer to their partner institutions' staff.
+
+A course is offered by an organisation (usually a unit of a police force); a session is one
+date of it, offered to one partnership's institution or to every institution the force is in
+partnership with; a booking is one person's place, or their place on the waitlist.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models import Organisation, Partnership, Unit
+from portal.scoping import ScopedQuerySet
+
+
+def partner_forces_of(organisation_id):
+    """Forces in a live partnership with ``organisation_id`` (an institution)."""
+    return Partnership.objects.live().filter(institution_id=organisation_id).values("police_force_id")
+
+
+class CourseQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        # The provider's own people, and institutions in partnership with the provider.
+        return Q(provider_id=user.organisation_id) | Q(provider_id__in=partner_forces_of(user.organisation_id))
+
+
+class Course(models.Model):
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="courses")
+    provider_unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses", verbose_name="unit"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    audience = models.CharField(max_length=200, blank=True, help_text="Who it is for, such as hall wardens.")
+    topics = models.TextField(blank=True)
+    duration_minutes = models.PositiveIntegerField("duration (minutes)", default=120)
+    refresher_months = models.PositiveSmallIntegerField(
+        "refresh every (months)", null=True, blank=True, help_text="Leave empty if it need not be repeated."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint("provider", "title", name="course_title_unique_per_provider"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.provider_unit_id and self.provider_id and self.provider_unit.organisation_id != self.provider_id:
+            raise ValidationError({"provider_unit": "Choose a unit of the providing organisation."})
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+
+
+class SessionQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        own = user.organisation_id
+        offered_to_us = Q(offered_to__institution_id=own) | Q(
+            offered_to__isnull=True, course__provider_id__in=partner_forces_of(own)
+        )
+        return Q(course__provider_id=own) | offered_to_us
+
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now(), status=SessionStatus.SCHEDULED)
+
+
+class Session(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    venue = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField("online link", blank=True)
+    capacity = models.PositiveSmallIntegerField()
+    trainers = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    offered_to = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        help_text="Leave empty to offer it to every institution in partnership with the force.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["status", "starts_at"]), models.Index(fields=["course", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_has_a_place"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} on {timezone.localtime(self.starts_at):%-d %b %Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("training:session_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The session must end after it starts."
+        if not self.venue and not self.online_url:
+            errors["venue"] = "Give a venue, an online link, or both."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_bookable(self) -> bool:
+        return self.status == SessionStatus.SCHEDULED and not self.has_started
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    CANCELLED = "cancelled", "Cancelled"
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "Did not attend"
+
+
+ACTIVE_BOOKING_STATUSES = [
+    BookingStatus.BOOKED,
+    BookingStatus.WAITLISTED,
+    BookingStatus.ATTENDED,
+    BookingStatus.NO_SHOW,
+]
+HOLDS_A_PLACE = [BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW]
+
+
+class BookingQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        mine = Q(attendee=user)
+        if user.is_staff_member:
+            return mine  # staff members see only their own bookings
+        own = user.organisation_id
+        # Liaison officers: their own organisation's people, and bookings on sessions they provide.
+        return mine | Q(attendee__organisation_id=own) | Q(session__course__provider_id=own)
+
+
+class Booking(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    attendee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    status = models.CharField(max_length=20, choices=BookingStatus.choices)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["session", "status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                "session",
+                "attendee",
+                condition=~Q(status="cancelled"),
+                name="one_live_booking_per_person_per_session",
+                violation_error_message="This person already has a place or a waitlist place on this session.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attendee} – {self.session} ({self.get_status_display()})"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret address at which a calendar app reads one person's booked sessions.
+
+    The token is the only credential (calendar apps cannot log in), so it is long and random,
+    and revoking it (a new token) makes the old address answer 404.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("training:feed", args=[self.token])

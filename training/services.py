@@ -1,0 +1,142 @@
+"""Bookings and sessions: every change to who has a place goes through here.
+
+The session row is locked (``select_for_update``) before places are counted, so on
+PostgreSQL two people booking the last place at once are served one after the other: one
+gets it, the other is waitlisted. SQLite serialises all writes anyway. Emails are sent after
+the transaction commits, so nobody is told about a change that was rolled back.
+"""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal import mail
+
+from . import permissions
+from .models import HOLDS_A_PLACE, Booking, BookingStatus, Session, SessionStatus
+
+
+def _email(name, booking, **context):
+    transaction.on_commit(
+        partial(mail.send, name, [booking.attendee.email], {"booking": booking, "session": booking.session, **context})
+    )
+
+
+def _locked_session(session) -> Session:
+    return Session.objects.select_for_update().select_related("course__provider").get(pk=session.pk)
+
+
+def places_taken(session) -> int:
+    return session.bookings.filter(status__in=HOLDS_A_PLACE).count()
+
+
+@transaction.atomic
+def book(session, attendee, *, by) -> Booking:
+    """Give ``attendee`` a place, or a waitlist place when the session is full."""
+    session = _locked_session(session)
+    if not permissions.can_book_for(by, attendee):
+        raise ValidationError("You can book only yourself, or staff of your own institution.")
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError("This session has been cancelled; choose another date.")
+    if session.has_started:
+        raise ValidationError("This session has already started, so it can no longer be booked.")
+    if session.bookings.filter(attendee=attendee).exclude(status=BookingStatus.CANCELLED).exists():
+        raise ValidationError(f"{attendee.get_full_name() or attendee.username} is already booked on this session.")
+    status = BookingStatus.BOOKED if places_taken(session) < session.capacity else BookingStatus.WAITLISTED
+    booking = Booking.objects.create(session=session, attendee=attendee, status=status, booked_by=by)
+    booking.session = session
+    _email("booking_confirmed", booking)
+    return booking
+
+
+def _promote_waitlist(session) -> list[Booking]:
+    """Fill free places from the waitlist, first come first served; tell each person promoted."""
+    free = session.capacity - places_taken(session)
+    if free <= 0:
+        return []
+    promoted = list(
+        session.bookings.select_for_update()
+        .filter(status=BookingStatus.WAITLISTED)
+        .select_related("attendee")
+        .order_by("created_at", "pk")[:free]
+    )
+    for booking in promoted:
+        booking.status = BookingStatus.BOOKED
+        booking.save(update_fields=["status", "updated_at"])
+        booking.session = session
+        _email("waitlist_promoted", booking)
+    return promoted
+
+
+@transaction.atomic
+def cancel_booking(booking, *, by) -> list[Booking]:
+    """Cancel one booking up to the start; a freed place goes to the first on the waitlist."""
+    session = _locked_session(booking.session)
+    booking = Booking.objects.select_for_update().select_related("attendee").get(pk=booking.pk)
+    booking.session = session
+    if not permissions.can_cancel(by, booking):
+        raise ValidationError("This booking can no longer be cancelled.")
+    if booking.status == BookingStatus.CANCELLED:
+        return []
+    booking.status = BookingStatus.CANCELLED
+    booking.save(update_fields=["status", "updated_at"])
+    return _promote_waitlist(session)
+
+
+@transaction.atomic
+def update_session(session, *, by) -> Session:
+    """Save edits to a session; more places go to the waitlist, fewer than are booked is refused."""
+    locked = _locked_session(session)
+    taken = places_taken(locked)
+    if session.capacity < taken:
+        raise ValidationError(
+            {"capacity": f"{taken} people are booked, so the capacity cannot go below {taken}. Cancel bookings first."}
+        )
+    session.full_clean()
+    session.save()
+    _promote_waitlist(session)
+    return session
+
+
+@transaction.atomic
+def cancel_session(session, *, by, reason: str = "") -> int:
+    """Cancel a whole session and tell everyone who had a place or a waitlist place."""
+    session = _locked_session(session)
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError("Only a scheduled session can be cancelled.")
+    if not permissions.can_manage_training(by, session.course.provider):
+        raise ValidationError("Only the provider cancels a session.")
+    session.status = SessionStatus.CANCELLED
+    session.save(update_fields=["status"])
+    affected = list(
+        session.bookings.select_for_update()
+        .filter(status__in=[BookingStatus.BOOKED, BookingStatus.WAITLISTED])
+        .select_related("attendee")
+    )
+    for booking in affected:
+        booking.session = session
+        _email("session_cancelled", booking, reason=reason)
+    session.bookings.filter(pk__in=[b.pk for b in affected]).update(
+        status=BookingStatus.CANCELLED, updated_at=timezone.now()
+    )
+    return len(affected)
+
+
+@transaction.atomic
+def mark_attendance(booking, *, attended: bool, by) -> Booking:
+    session = _locked_session(booking.session)
+    if not permissions.can_mark_attendance(by, session):
+        if not session.has_started:
+            raise ValidationError("Attendance can be marked once the session has started.")
+        raise ValidationError("Only the provider marks attendance.")
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status not in HOLDS_A_PLACE:
+        raise ValidationError("Only people with a place can be marked as attended or absent.")
+    booking.status = BookingStatus.ATTENDED if attended else BookingStatus.NO_SHOW
+    booking.save(update_fields=["status", "updated_at"])
+    if session.status == SessionStatus.SCHEDULED and session.ends_at <= timezone.now():
+        session.status = SessionStatus.COMPLETED
+        session.save(update_fields=["status"])
+    return booking

@@ -1,0 +1,7 @@
+from .views import bookings, sessions
+
+app_name = "training"
+
+# Courses and sessions (offering, finding, calendar) and bookings (booking, waitlist,
+# attendance, calendar files) keep their own routes.
+urlpatterns = [*sessions.urlpatterns, *bookings.urlpatterns]

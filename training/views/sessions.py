@@ -1,0 +1,3 @@
+"""Session pages: being written."""
+
+urlpatterns = []
