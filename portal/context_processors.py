@@ -35,6 +35,7 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("Actions", reverse("partnerships:my_actions"), ("partnerships:my_actions",)))
         items.append(NavItem("Agreements", reverse("agreements:list"), ("agreements:",)))
         items.append(NavItem("Feedback", reverse("partnerships:shares_awaiting_feedback"), ("partnerships:shares_",)))
+    items.append(NavItem("Training", reverse("training:session_list"), ("training:",)))
     if permissions.can_see_all_organisations(user):
         items.append(NavItem("Organisations", reverse("partnerships:organisation_list"), ORGANISATION_PAGES))
     else:

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from partnerships.models import Contact, Organisation, OrganisationKind, Region, Unit
-from portal import demo_agreements, demo_partnerships
+from portal import demo_agreements, demo_partnerships, demo_training
 
 DEMO_PASSWORD = "partnership-demo-2026"  # noqa: S105 - printed for demo logins only
 
@@ -413,4 +413,5 @@ def seed() -> dict[str, int]:
 
     created.update(demo_partnerships.seed())
     created.update(demo_agreements.seed())
+    created.update(demo_training.seed())
     return created

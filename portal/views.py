@@ -7,6 +7,7 @@ from agreements.dashboard import agreement_summary
 from agreements.models import Agreement, AgreementStatus
 from partnerships.dashboard import partnership_summary, partnerships_by_health
 from partnerships.models import Contact, Organisation, OrganisationKind, Unit
+from training.dashboard import my_upcoming_bookings, upcoming_sessions
 
 
 @login_required
@@ -45,5 +46,8 @@ def dashboard(request):
         if user.is_liaison_officer:
             context["summary"] = partnership_summary(user)
             context["agreements"] = agreement_summary(user)
+            context["training_sessions"] = upcoming_sessions(user, provided_by_us=user.is_police_liaison)
+        else:
+            context["training_bookings"] = my_upcoming_bookings(user)
         template = f"portal/dashboard_{user.role}.html"
     return render(request, template, context)

@@ -88,6 +88,17 @@ def main(base):
             "link", name="Clauses"
         ).count() else None
         shot(page, "agreement-clauses", full_page=False)
+        log_in(page, base, "staff.member")
+        page.goto(f"{base}/training/")
+        shot(page, "training-list")
+        page.get_by_role("row").filter(has_text="Sexual assault awareness").get_by_role("link").first.click()
+        shot(page, "training-session-staff")
+        log_in(page, base, "police.liaison")
+        page.goto(f"{base}/training/")
+        page.get_by_role("row").filter(has_text="Sexual assault awareness").get_by_role("link").first.click()
+        shot(page, "training-session-provider")
+        page.goto(f"{base}/training/calendar/")
+        shot(page, "training-calendar")
         browser.close()
 
 

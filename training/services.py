@@ -38,6 +38,8 @@ def book(session, attendee, *, by) -> Booking:
     session = _locked_session(session)
     if not permissions.can_book_for(by, attendee):
         raise ValidationError("You can book only yourself, or staff of your own institution.")
+    if not Session.objects.visible_to(attendee).filter(pk=session.pk).exists():
+        raise ValidationError("This session is not offered to the attendee's organisation.")
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError("This session has been cancelled; choose another date.")
     if session.has_started:
@@ -89,11 +91,14 @@ def cancel_booking(booking, *, by) -> list[Booking]:
 def update_session(session, *, by) -> Session:
     """Save edits to a session; more places go to the waitlist, fewer than are booked is refused."""
     locked = _locked_session(session)
+    if not permissions.can_manage_training(by, locked.course.provider):
+        raise ValidationError("Only the provider changes a session.")
     taken = places_taken(locked)
     if session.capacity < taken:
         raise ValidationError(
             {"capacity": f"{taken} people are booked, so the capacity cannot go below {taken}. Cancel bookings first."}
         )
+    session.status = locked.status  # a stale copy must not undo a cancellation or completion made meanwhile
     session.full_clean()
     session.save()
     _promote_waitlist(session)

@@ -1,3 +1,452 @@
-"""Booking pages: being written."""
+"""Booking pages: one session's page, booking and the waitlist, cancelling, attendance, calendar files.
 
-urlpatterns = []
+Who sees whose booking follows ``Booking.objects.visible_to``: a staff member only their own, a
+university liaison officer their institution's people, the provider every booking on the
+sessions it runs. Every change of a place goes through ``training.services``.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from partnerships.views.common import paginate
+
+from .. import calendar, permissions, services
+from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
+
+User = get_user_model()
+
+# Statuses a personal calendar feed shows: the sessions the person has a place on.
+FEED_STATUSES = [BookingStatus.BOOKED, BookingStatus.ATTENDED]
+# How far back a feed reaches, so it stays small however long someone uses the portal.
+FEED_HISTORY = timedelta(days=365)
+ATTENDANCE_CHOICES = {"attended": True, "no_show": False}
+
+
+def get_session(request, pk) -> Session:
+    queryset = Session.objects.visible_to(request.user).select_related(
+        "course__provider", "course__provider_unit", "offered_to__institution"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def with_waitlist_position(bookings):
+    """Annotate ``waitlist_position`` (1 for the first waiting) on waitlisted bookings, in the promotion order."""
+    ahead = (
+        Booking.objects.filter(session=OuterRef("session"), status=BookingStatus.WAITLISTED)
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return bookings.annotate(
+        waitlist_position=Case(
+            When(status=BookingStatus.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + 1),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def books_for_themselves(user) -> bool:
+    """Institution people (staff and their liaison officers) take places; providers and admins offer them."""
+    return user.is_staff_member or user.is_university_liaison
+
+
+def bookable_colleagues(session, user):
+    """Active people of the liaison officer's organisation without a live booking on ``session``."""
+    booked = session.bookings.exclude(status=BookingStatus.CANCELLED).values("attendee_id")
+    return (
+        User.objects.visible_to(user)
+        .filter(organisation_id=user.organisation_id, is_active=True)
+        .exclude(pk__in=booked)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class BookColleagueForm(forms.Form):
+    attendee = forms.ModelChoiceField(queryset=User.objects.none())
+
+    def __init__(self, *args, session, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendee"].queryset = bookable_colleagues(session, user)
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _booked_message(booking, by) -> str:
+    mine = booking.attendee_id == by.pk
+    if booking.status == BookingStatus.WAITLISTED:
+        who = "you are" if mine else f"{_name(booking.attendee)} is"
+        return (
+            f"The session is full, so {who} on the waitlist. "
+            "Places that come free are given in waitlist order, with an email."
+        )
+    who = "You have" if mine else f"{_name(booking.attendee)} has"
+    return f"{who} a place. A confirmation email is on its way."
+
+
+def _cancel_blocker(booking) -> str:
+    """Why ``booking`` cannot be cancelled any more, or an empty string."""
+    if booking.status == BookingStatus.CANCELLED:
+        return "This booking is already cancelled."
+    if booking.session.status == SessionStatus.CANCELLED:
+        return "The session has been cancelled, so there is nothing left to cancel."
+    if booking.session.has_started:
+        return "The session has started, so this booking can no longer be cancelled."
+    return ""
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@never_cache
+@login_required
+@require_safe
+def session_detail(request, pk):
+    """The session, the user's own booking and what they may do; liaison officers see the bookings in scope."""
+    user = request.user
+    session = get_session(request, pk)
+    provider = session.course.provider
+    counts = session.bookings.aggregate(
+        taken=Count("pk", filter=Q(status__in=HOLDS_A_PLACE)),
+        waiting=Count("pk", filter=Q(status=BookingStatus.WAITLISTED)),
+    )
+    my_booking = (
+        with_waitlist_position(session.bookings.filter(attendee=user))
+        .select_related("attendee", "booked_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    has_live_booking = my_booking is not None and my_booking.status != BookingStatus.CANCELLED
+    is_provider = permissions.can_manage_training(user, provider)
+    full = counts["taken"] >= session.capacity
+
+    groups = None
+    if user.is_liaison_officer or user.is_administrator:
+        # visible_to narrows this to the officer's own people, or every booking for the provider.
+        bookings = list(
+            with_waitlist_position(session.bookings.visible_to(user))
+            .select_related("attendee__organisation", "booked_by")
+            .order_by("created_at", "pk")
+        )
+        for booking in bookings:
+            booking.may_cancel = booking.status != BookingStatus.CANCELLED and permissions.can_cancel(user, booking)
+        groups = {
+            "places": [b for b in bookings if b.status in HOLDS_A_PLACE],
+            "waitlist": [b for b in bookings if b.status == BookingStatus.WAITLISTED],
+            "cancelled": [b for b in bookings if b.status == BookingStatus.CANCELLED],
+        }
+
+    # Liaison officers book their institution's people: the form posts an attendee id to ``book``.
+    colleagues = None
+    if user.is_university_liaison and session.is_bookable:
+        colleagues = list(bookable_colleagues(session, user))
+
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "course": session.course,
+            "taken": counts["taken"],
+            "waiting": counts["waiting"],
+            "places_left": max(session.capacity - counts["taken"], 0),
+            "full": full,
+            "my_booking": my_booking,
+            "has_live_booking": has_live_booking,
+            "can_book_self": session.is_bookable and books_for_themselves(user) and not has_live_booking,
+            "can_cancel_mine": has_live_booking and permissions.can_cancel(user, my_booking),
+            "colleagues": colleagues,
+            "takes_places": books_for_themselves(user),
+            "groups": groups,
+            "is_provider": is_provider,
+            "can_mark_attendance": permissions.can_mark_attendance(user, session),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request, pk):
+    """Book the user, or (liaison officers) a person of their institution, with an ``attendee`` id.
+
+    The service decides between a place and the waitlist. A GET (a login redirect, say) goes
+    to the session's page.
+    """
+    user = request.user
+    session = get_session(request, pk)
+    if request.method == "GET":
+        return redirect(session)
+    if "attendee" in request.POST:
+        if not user.is_university_liaison:
+            raise PermissionDenied
+        form = BookColleagueForm(request.POST, session=session, user=user)
+        if not form.is_valid():
+            messages.error(request, "Choose a person from your institution who is not already booked on this session.")
+            return redirect(session)
+        attendee = form.cleaned_data["attendee"]
+    else:
+        if not books_for_themselves(user):
+            raise PermissionDenied
+        attendee = user
+    try:
+        booking = services.book(session, attendee, by=user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _booked_message(booking, user))
+    return redirect(session)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request, pk):
+    """Ask, then cancel one booking; a freed place goes to the first on the waitlist."""
+    user = request.user
+    queryset = Booking.objects.visible_to(user).select_related(
+        "attendee", "session__course__provider", "session__course__provider_unit"
+    )
+    booking = get_object_or_404(queryset, pk=pk)
+    session = booking.session
+    blocker = _cancel_blocker(booking)
+    if not blocker and not permissions.can_cancel(user, booking):
+        raise PermissionDenied
+    next_url = _safe_next(request, session.get_absolute_url())
+    if request.method == "POST":
+        if blocker:
+            messages.error(request, blocker)
+            return redirect(next_url)
+        try:
+            promoted = services.cancel_booking(booking, by=user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            whose = "Your booking" if booking.attendee_id == user.pk else f"The booking of {_name(booking.attendee)}"
+            text = f"{whose} on {session.course.title} is cancelled."
+            if promoted:
+                text += " The place has gone to the next person on the waitlist."
+            messages.success(request, text)
+        return redirect(next_url)
+    return render(
+        request,
+        "training/booking_cancel.html",
+        {
+            "booking": booking,
+            "session": session,
+            "blocker": blocker,
+            "is_own": booking.attendee_id == user.pk,
+            "next": next_url,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    """Record, for each person with a place, whether they came (``booking-<pk>`` = attended or no_show)."""
+    user = request.user
+    session = get_session(request, pk)
+    if request.method == "GET":
+        return redirect(session)
+    if not permissions.can_manage_training(user, session.course.provider):
+        raise PermissionDenied
+    back = f"{session.get_absolute_url()}#attendance"
+    if session.status == SessionStatus.CANCELLED:
+        messages.error(request, "This session was cancelled, so there is no attendance to mark.")
+        return redirect(back)
+    changes = []
+    for booking in session.bookings.filter(status__in=HOLDS_A_PLACE).select_related("attendee"):
+        value = request.POST.get(f"booking-{booking.pk}", "")
+        if value and value not in ATTENDANCE_CHOICES:
+            messages.error(request, "Choose “Attended” or “Did not attend” for each person.")
+            return redirect(back)
+        if value and value != booking.status:
+            changes.append((booking, ATTENDANCE_CHOICES[value]))
+    if not changes and not session.has_started:
+        messages.error(request, "Attendance can be marked once the session has started.")
+        return redirect(back)
+    try:
+        with transaction.atomic():  # all or nothing: one refusal leaves every booking as it was
+            for booking, attended in changes:
+                services.mark_attendance(booking, attended=attended, by=user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if changes:
+            people = "1 person" if len(changes) == 1 else f"{len(changes)} people"
+            messages.success(request, f"Attendance saved for {people}.")
+        else:
+            messages.info(request, "Attendance was already recorded as shown; nothing changed.")
+    return redirect(back)
+
+
+@never_cache
+@login_required
+@require_safe
+def my_bookings(request):
+    """The user's bookings (upcoming first, then past); liaison officers also see their institution's."""
+    user = request.user
+    can_see_organisation = user.is_university_liaison
+    tab = "organisation" if can_see_organisation and request.GET.get("tab") == "organisation" else "mine"
+    bookings = Booking.objects.visible_to(user)
+    if tab == "organisation":
+        bookings = bookings.filter(attendee__organisation_id=user.organisation_id)
+    else:
+        bookings = bookings.filter(attendee=user)
+    status = request.GET.get("status", "")
+    if status in BookingStatus.values:
+        bookings = bookings.filter(status=status)
+    else:
+        status = ""
+    query = request.GET.get("q", "").strip()
+    if query:
+        match = Q(session__course__title__icontains=query)
+        if tab == "organisation":
+            match |= (
+                Q(attendee__first_name__icontains=query)
+                | Q(attendee__last_name__icontains=query)
+                | Q(attendee__username__icontains=query)
+            )
+        bookings = bookings.filter(match)
+    now = timezone.now()
+    past = Q(session__ends_at__lte=now)
+    bookings = (
+        with_waitlist_position(bookings)
+        .select_related("attendee", "session__course__provider")
+        .annotate(
+            is_past=Case(When(past, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            upcoming_start=Case(When(~past, then=F("session__starts_at"))),
+            past_start=Case(When(past, then=F("session__starts_at"))),
+        )
+        .order_by("is_past", F("upcoming_start").asc(nulls_last=True), F("past_start").desc(nulls_last=True), "pk")
+    )
+    pagination = paginate(request, bookings)
+    for booking in pagination["page_obj"]:
+        booking.may_cancel = booking.status != BookingStatus.CANCELLED and permissions.can_cancel(user, booking)
+    return render(
+        request,
+        "training/my_bookings.html",
+        {
+            **pagination,
+            "bookings": pagination["page_obj"].object_list,
+            "tab": tab,
+            "can_see_organisation": can_see_organisation,
+            "status": status,
+            "statuses": BookingStatus.choices,
+            "query": query,
+            "filtered": bool(status or query),
+        },
+    )
+
+
+@login_required
+@require_safe
+def session_ics(request, pk):
+    session = get_session(request, pk)
+    response = HttpResponse(calendar.session_ics(session, timezone.now()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="training-session-{session.pk}.ics"'
+    return response
+
+
+def _feed_address(feed) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{feed.get_absolute_url()}"
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_settings(request):
+    """Show the secret feed address; make one, or revoke it and make a new one."""
+    user = request.user
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            CalendarFeed.objects.get_or_create(user=user)
+            messages.success(request, "Your calendar feed address is ready. Add it to your calendar app.")
+        elif action == "revoke":
+            with transaction.atomic():
+                CalendarFeed.objects.filter(user=user).delete()
+                CalendarFeed.objects.create(user=user)
+            messages.success(request, "The old address no longer works. Give your calendar app the new address below.")
+        else:
+            messages.error(request, "Choose to create an address or to make a new one.")
+        return redirect("training:feed_settings")
+    feed = CalendarFeed.objects.filter(user=user).first()
+    address = _feed_address(feed) if feed else ""
+    template = "training/feed_revoke.html" if feed and "revoke" in request.GET else "training/feed_settings.html"
+    return render(
+        request,
+        template,
+        {
+            "feed": feed,
+            "address": address,
+            "webcal_address": "webcal://" + address.split("://", 1)[-1] if address else "",
+        },
+    )
+
+
+@require_safe
+def feed(request, token):
+    """A person's booked sessions for their calendar app. No login: the secret token is the credential."""
+    calendar_feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+    now = timezone.now()
+    sessions = (
+        Session.objects.visible_to(calendar_feed.user)
+        .filter(
+            bookings__attendee_id=calendar_feed.user_id,
+            bookings__status__in=FEED_STATUSES,
+            starts_at__gte=now - FEED_HISTORY,
+        )
+        .select_related("course__provider")
+        .order_by("starts_at", "pk")
+    )
+    response = HttpResponse(
+        calendar.feed_ics(sessions, now, name=f"My training · {settings.PORTAL_NAME}"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="training.ics"'
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+urlpatterns = [
+    path("sessions/<int:pk>/", session_detail, name="session_detail"),
+    path("sessions/<int:pk>/book/", book, name="book"),
+    path("sessions/<int:pk>/attendance/", attendance, name="attendance"),
+    path("sessions/<int:pk>/session.ics", session_ics, name="session_ics"),
+    path("bookings/", my_bookings, name="my_bookings"),
+    path("bookings/<int:pk>/cancel/", booking_cancel, name="booking_cancel"),
+    path("calendar-feed/", feed_settings, name="feed_settings"),
+    path("feed/<str:token>.ics", feed, name="feed"),
+]

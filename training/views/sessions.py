@@ -1,3 +1,350 @@
-"""Session pages: being written."""
+"""Finding and offering training: the session list, the month calendar, courses, and scheduling.
 
-urlpatterns = []
+Every object is fetched through ``visible_to`` (a 404 outside the user's scope); offering,
+editing and cancelling are asked of ``permissions.can_manage_training`` (a 403 for someone who
+sees the session but does not provide it). Dates typed into filters are days in Europe/London,
+the current time zone, as are the times shown.
+"""
+
+import copy
+from calendar import MONDAY, Calendar
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from partnerships.models import Organisation
+from partnerships.views.common import apply_errors, paginate
+
+from .. import permissions, services
+from ..forms import Availability, CancelSessionForm, CourseForm, SessionFilterForm, SessionForm
+from ..models import HOLDS_A_PLACE, BookingStatus, Course, Session, SessionStatus
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the calendar's range; further out is a mistyped address
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in UK time, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def with_places(sessions):
+    """Annotate ``places_taken`` and ``places_left`` in the one query that fetches the sessions."""
+    return sessions.annotate(
+        places_taken=Count("bookings", filter=Q(bookings__status__in=HOLDS_A_PLACE)),
+    ).annotate(places_left=ExpressionWrapper(F("capacity") - F("places_taken"), output_field=IntegerField()))
+
+
+def duration_label(minutes: int) -> str:
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minutes")
+    return " ".join(parts)
+
+
+def _posted(request):
+    """The submitted data, or None on GET; an empty POST must still be validated (and refused)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such course.") from None
+
+
+def _managed_session(request, pk) -> Session:
+    """A session the user sees (else 404) and provides (else 403)."""
+    session = get_object_or_404(
+        Session.objects.visible_to(request.user).select_related("course__provider", "offered_to__institution"), pk=pk
+    )
+    if not permissions.can_manage_training(request.user, session.course.provider):
+        raise PermissionDenied
+    return session
+
+
+# Finding training
+
+
+@login_required
+def session_list(request):
+    user = request.user
+    form = SessionFilterForm(request.GET, user=user)
+    filters = form.filters()
+    sessions = with_places(Session.objects.visible_to(user)).select_related(
+        "course__provider", "course__provider_unit", "offered_to__institution"
+    )
+    if query := filters.get("q", "").strip():
+        sessions = sessions.filter(
+            Q(course__title__icontains=query)
+            | Q(course__provider__name__icontains=query)
+            | Q(course__provider_unit__name__icontains=query)
+        )
+    if "course" in filters:
+        sessions = sessions.filter(course=filters["course"])
+    if "provider" in filters:
+        sessions = sessions.filter(course__provider=filters["provider"])
+    if "date_from" in filters:
+        sessions = sessions.filter(starts_at__gte=start_of_day(filters["date_from"]))
+    if "date_to" in filters:
+        sessions = sessions.filter(starts_at__lt=start_of_day(filters["date_to"] + timedelta(days=1)))
+    availability = filters.get("availability")
+    if availability == Availability.PLACES:
+        sessions = sessions.filter(status=SessionStatus.SCHEDULED, places_left__gt=0)
+    elif availability == Availability.WAITLIST:
+        sessions = sessions.filter(status=SessionStatus.SCHEDULED, places_left__lte=0)
+    if filters.get("past"):
+        sessions = sessions.order_by("-starts_at", "-pk")  # most recent first
+    else:
+        sessions = sessions.filter(ends_at__gt=timezone.now()).order_by("starts_at", "pk")
+    pagination = paginate(request, sessions)
+    return render(
+        request,
+        "training/session_list.html",
+        {
+            **pagination,
+            "sessions": pagination["page_obj"].object_list,
+            "form": form,
+            "filtering": bool(set(filters) - {"past"}),
+            "past": bool(filters.get("past")),
+            "can_create": permissions.can_manage_training(user, user.organisation),
+        },
+    )
+
+
+@login_required
+def calendar_month(request, year=None, month=None):
+    """A month of visible sessions, Monday first; ``calendar/`` shows the current month."""
+    today = timezone.localdate()
+    if year is None:
+        year, month = today.year, today.month
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
+        raise Http404("No such month.")
+    first = date(year, month, 1)
+    next_first = (first + timedelta(days=31)).replace(day=1)
+    previous_first = (first - timedelta(days=1)).replace(day=1)
+    sessions = (
+        with_places(Session.objects.visible_to(request.user))
+        .filter(starts_at__gte=start_of_day(first), starts_at__lt=start_of_day(next_first))
+        .select_related("course")
+        .order_by("starts_at", "pk")
+    )
+    by_day = defaultdict(list)
+    for session in sessions:
+        by_day[timezone.localtime(session.starts_at).date()].append(session)
+    weeks = [
+        [
+            {"date": day, "in_month": day.month == month, "is_today": day == today, "sessions": by_day.get(day, [])}
+            for day in week
+        ]
+        for week in Calendar(firstweekday=MONDAY).monthdatescalendar(year, month)
+    ]
+
+    def month_link(day):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            return None
+        return reverse("training:calendar_month", args=[day.year, day.month])
+
+    return render(
+        request,
+        "training/calendar_month.html",
+        {
+            "month": first,
+            "weeks": weeks,
+            "session_count": sum(len(day) for day in by_day.values()),
+            "previous_month": previous_first,
+            "previous_url": month_link(previous_first),
+            "next_month": next_first,
+            "next_url": month_link(next_first),
+            "this_month_url": reverse("training:calendar_month"),
+            "is_this_month": (year, month) == (today.year, today.month),
+            "can_create": permissions.can_manage_training(request.user, request.user.organisation),
+        },
+    )
+
+
+# Courses
+
+
+@login_required
+def course_list(request):
+    user = request.user
+    upcoming = Session.objects.visible_to(user).filter(
+        course=OuterRef("pk"), status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now()
+    )
+    courses = (
+        Course.objects.visible_to(user)
+        .select_related("provider", "provider_unit")
+        .annotate(
+            next_session_id=Subquery(upcoming.order_by("starts_at", "pk").values("pk")[:1]),
+            next_session_at=Subquery(upcoming.order_by("starts_at", "pk").values("starts_at")[:1]),
+            upcoming_count=Coalesce(
+                Subquery(upcoming.order_by().values("course").annotate(n=Count("pk")).values("n")[:1]), 0
+            ),
+        )
+    )
+    providers = Organisation.objects.filter(pk__in=courses.values("provider_id"))
+    query = request.GET.get("q", "").strip()
+    if query:
+        courses = courses.filter(
+            Q(title__icontains=query)
+            | Q(provider__name__icontains=query)
+            | Q(provider_unit__name__icontains=query)
+            | Q(audience__icontains=query)
+            | Q(topics__icontains=query)
+        )
+    provider = request.GET.get("provider", "")
+    if provider.isdigit():
+        courses = courses.filter(provider_id=int(provider))
+    pagination = paginate(request, courses.order_by("title", "pk"))
+    for course in pagination["page_obj"]:
+        course.can_manage = permissions.can_manage_training(user, course.provider)
+        course.length = duration_label(course.duration_minutes)
+    return render(
+        request,
+        "training/course_list.html",
+        {
+            **pagination,
+            "courses": pagination["page_obj"].object_list,
+            "providers": providers,
+            "filters": {"q": query, "provider": provider},
+            "filtering": bool(query or provider),
+            "can_create": permissions.can_manage_training(user, user.organisation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create(request):
+    if not permissions.can_manage_training(request.user, request.user.organisation):
+        raise PermissionDenied
+    form = CourseForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        course = form.save()
+        messages.success(request, f"Course “{course.title}” added. Add its first date from the course list.")
+        return redirect("training:course_list")
+    return render(request, "training/course_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request, pk):
+    course = get_object_or_404(Course.objects.visible_to(request.user).select_related("provider"), pk=pk)
+    if not permissions.can_manage_training(request.user, course.provider):
+        raise PermissionDenied
+    form = CourseForm(_posted(request), instance=copy.copy(course), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"Course “{saved.title}” saved.")
+        return redirect("training:course_list")
+    return render(request, "training/course_form.html", {"form": form, "course": course})
+
+
+# Offering sessions
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    """Schedule a date. ``?course=<pk>`` starts from that course, and fixes the provider to its own."""
+    user = request.user
+    course = None
+    if "course" in request.GET:
+        course = get_object_or_404(
+            Course.objects.visible_to(user).select_related("provider"), pk=_int_or_404(request.GET["course"])
+        )
+        provider = course.provider
+    else:
+        provider = None if user.is_administrator else user.organisation
+    if not permissions.can_manage_training(user, provider or user.organisation):
+        raise PermissionDenied
+    form = SessionForm(_posted(request), provider=provider, initial={"course": course})
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        if not permissions.can_manage_training(user, session.course.provider):
+            raise PermissionDenied
+        session.created_by = user
+        session.save()
+        messages.success(
+            request,
+            f"{session.course.title} scheduled for {timezone.localtime(session.starts_at):%-d %B %Y at %H:%M}.",
+        )
+        return redirect(session)
+    return render(request, "training/session_form.html", {"form": form, "course": course, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    session = _managed_session(request, pk)
+    if session.status != SessionStatus.SCHEDULED:
+        messages.error(request, f"This session is {session.get_status_display().lower()}, so it can no longer change.")
+        return redirect(session)
+    form = SessionForm(_posted(request), instance=copy.copy(session), provider=session.course.provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect(session)
+    return render(request, "training/session_form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk):
+    """Confirm, then cancel a whole session; everyone with a place or a waitlist place is emailed."""
+    session = _managed_session(request, pk)
+    counts = session.bookings.aggregate(
+        booked=Count("pk", filter=Q(status=BookingStatus.BOOKED)),
+        waitlisted=Count("pk", filter=Q(status=BookingStatus.WAITLISTED)),
+    )
+    form = CancelSessionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            told = services.cancel_session(session, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            people = f"{told} person has" if told == 1 else f"{told} people have"
+            messages.success(request, f"Session cancelled. {people} been emailed.")
+            return redirect(session)
+    return render(
+        request,
+        "training/session_cancel.html",
+        {
+            "form": form,
+            "session": session,
+            "booked": counts["booked"],
+            "waitlisted": counts["waitlisted"],
+            "to_tell": counts["booked"] + counts["waitlisted"],
+            "is_scheduled": session.status == SessionStatus.SCHEDULED,
+        },
+    )
+
+
+urlpatterns = [
+    path("", session_list, name="session_list"),
+    path("calendar/", calendar_month, name="calendar_month"),
+    path("calendar/<int:year>/<int:month>/", calendar_month, name="calendar_month"),
+    path("courses/", course_list, name="course_list"),
+    path("courses/new/", course_create, name="course_create"),
+    path("courses/<int:pk>/edit/", course_edit, name="course_edit"),
+    path("sessions/new/", session_create, name="session_create"),
+    path("sessions/<int:pk>/edit/", session_edit, name="session_edit"),
+    path("sessions/<int:pk>/cancel/", session_cancel, name="session_cancel"),
+]

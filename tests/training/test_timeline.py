@@ -1,0 +1,25 @@
+"""Sessions delivered for a partnership appear on its timeline."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from training.models import Session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_delivered_session_joins_the_partnership_timeline(client, university_liaison, session, partnership):
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=2, hours=-3)
+    )
+    client.force_login(university_liaison)
+    events = client.get(partnership.get_absolute_url()).context["events"]
+    assert "Training delivered: Sexual assault awareness" in [event.title for event in events]
+
+
+def test_a_future_session_is_not_yet_on_the_timeline(client, university_liaison, session, partnership):
+    client.force_login(university_liaison)
+    events = client.get(partnership.get_absolute_url()).context["events"]
+    assert not any(event.kind == "Training" for event in events)

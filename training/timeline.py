@@ -1,0 +1,29 @@
+"""Training sessions on the partnership timeline, through partnerships' timeline registry."""
+
+from django.utils import timezone
+
+from partnerships.timeline import Event
+
+from .models import Session, SessionStatus
+
+
+def session_events(partnership, user, limit):
+    """Sessions offered to this partnership's institution that took place or are booked to."""
+    sessions = (
+        Session.objects.visible_to(user)
+        .filter(offered_to=partnership, starts_at__lte=timezone.now())
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("course__provider")
+        .order_by("-starts_at")[:limit]
+    )
+    return [
+        Event(
+            timezone.localdate(session.starts_at),
+            "Training",
+            f"Training delivered: {session.course.title}",
+            session.get_absolute_url(),
+            f"{session.course.provider.name}{' · ' + session.trainers if session.trainers else ''}",
+            at=session.starts_at,
+        )
+        for session in sessions
+    ]
