@@ -210,3 +210,65 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("training:feed", args=[self.token])
+
+
+class Feedback(models.Model):
+    """What an attendee thought of a session, given once after attending."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(
+        "overall rating", choices=[(n, str(n)) for n in range(1, 6)], help_text="1 is poor, 5 is excellent."
+    )
+    confidence = models.PositiveSmallIntegerField(
+        "I feel more confident to act",
+        choices=[(1, "Strongly disagree"), (2, "Disagree"), (3, "Neither"), (4, "Agree"), (5, "Strongly agree")],
+    )
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=1, confidence__lte=5), name="feedback_confidence_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Feedback on {self.booking}"
+
+
+NEED_ROLES = [
+    ("all", "Everyone at the institution"),
+    ("staff", "Staff members"),
+    ("university_liaison", "Liaison officers"),
+]
+
+
+class TrainingNeedQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        return Q(institution_id=user.organisation_id)
+
+
+class TrainingNeed(models.Model):
+    """An institution's rule: people in this role need this course, and again every N months."""
+
+    institution = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="training_needs")
+    role = models.CharField(max_length=30, choices=NEED_ROLES)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="needs")
+    every_months = models.PositiveSmallIntegerField(
+        "repeat every (months)", null=True, blank=True, help_text="Leave empty to use the course's refresher interval."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingNeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "course__title"]
+        constraints = [models.UniqueConstraint("institution", "role", "course", name="one_need_per_role_and_course")]
+
+    def __str__(self):
+        return f"{self.role}: {self.course}"
