@@ -27,3 +27,13 @@ def session_events(partnership, user, limit):
         )
         for session in sessions
     ]
+
+
+def sessions_delivered(partnership, since, until, user):
+    """Training delivered for a partnership between two dates, for its training commitment."""
+    return (
+        Session.objects.visible_to(user)
+        .filter(offered_to=partnership, ends_at__date__gte=since, ends_at__date__lte=until, ends_at__lte=timezone.now())
+        .exclude(status=SessionStatus.CANCELLED)
+        .count()
+    )

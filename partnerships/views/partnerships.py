@@ -16,6 +16,7 @@ from .. import permissions, services
 from ..forms.partnerships import PartnershipForm, StatusForm
 from ..health import LABELS, LEVELS, filter_by_health, health_of, with_health
 from ..models import Action, Commitment, FocusArea, Partnership, PartnershipStatus, Region
+from ..progress import progress_of
 from ..timeline import changes, timeline
 from .common import apply_errors, paginate
 
@@ -176,6 +177,9 @@ def partnership_detail(request, pk):
     partnership = get_partnership(request, pk, annotate_health=True)
     limit = _int_param(request, "events", 20, 1000)
     events = timeline(partnership, user, limit=limit + 1)
+    commitments = list(Commitment.objects.visible_to(user).filter(partnership=partnership).active())
+    for commitment in commitments:
+        commitment.progress = progress_of(commitment, partnership, user)
     open_actions = Action.objects.visible_to(user).filter(partnership=partnership).open().select_related("owner")[:10]
     return render(
         request,
@@ -186,7 +190,7 @@ def partnership_detail(request, pk):
             "events": events[:limit],
             "more_events": limit * 2 if len(events) > limit else None,
             "open_actions": open_actions,
-            "commitments": Commitment.objects.visible_to(user).filter(partnership=partnership).active(),
+            "commitments": commitments,
             "today": timezone.localdate(),
             "changes": changes(partnership, user, limit=10),
             "can_edit": permissions.can_edit_partnership(user, partnership),
