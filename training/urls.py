@@ -1,7 +1,7 @@
-from .views import bookings, sessions
+from .views import bookings, certificates, needs, sessions
 
 app_name = "training"
 
 # Courses and sessions (offering, finding, calendar) and bookings (booking, waitlist,
 # attendance, calendar files) keep their own routes.
-urlpatterns = [*sessions.urlpatterns, *bookings.urlpatterns]
+urlpatterns = [*sessions.urlpatterns, *bookings.urlpatterns, *needs.urlpatterns, *certificates.urlpatterns]

@@ -6,42 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0003_commitments_and_agreement_in_force'),
-        ('training', '0001_initial'),
+        ("partnerships", "0003_commitments_and_agreement_in_force"),
+        ("training", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5')], help_text='1 is poor, 5 is excellent.', verbose_name='overall rating')),
-                ('confidence', models.PositiveSmallIntegerField(choices=[(1, 'Strongly disagree'), (2, 'Disagree'), (3, 'Neither'), (4, 'Agree'), (5, 'Strongly agree')], verbose_name='I feel more confident to act')),
-                ('comments', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('booking', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='training.booking')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")],
+                        help_text="1 is poor, 5 is excellent.",
+                        verbose_name="overall rating",
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Strongly disagree"),
+                            (2, "Disagree"),
+                            (3, "Neither"),
+                            (4, "Agree"),
+                            (5, "Strongly agree"),
+                        ],
+                        verbose_name="I feel more confident to act",
+                    ),
+                ),
+                ("comments", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "booking",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="feedback", to="training.booking"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='feedback_rating_1_to_5'), models.CheckConstraint(condition=models.Q(('confidence__gte', 1), ('confidence__lte', 5)), name='feedback_confidence_1_to_5')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="feedback_rating_1_to_5"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("confidence__gte", 1), ("confidence__lte", 5)),
+                        name="feedback_confidence_1_to_5",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrainingNeed',
+            name="TrainingNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('all', 'Everyone at the institution'), ('staff', 'Staff members'), ('university_liaison', 'Liaison officers')], max_length=30)),
-                ('every_months', models.PositiveSmallIntegerField(blank=True, help_text="Leave empty to use the course's refresher interval.", null=True, verbose_name='repeat every (months)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='training.course')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_needs', to='partnerships.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("all", "Everyone at the institution"),
+                            ("staff", "Staff members"),
+                            ("university_liaison", "Liaison officers"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "every_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leave empty to use the course's refresher interval.",
+                        null=True,
+                        verbose_name="repeat every (months)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="needs", to="training.course"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_needs",
+                        to="partnerships.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'course__title'],
-                'constraints': [models.UniqueConstraint(models.F('institution'), models.F('role'), models.F('course'), name='one_need_per_role_and_course')],
+                "ordering": ["role", "course__title"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("institution"),
+                        models.F("role"),
+                        models.F("course"),
+                        name="one_need_per_role_and_course",
+                    )
+                ],
             },
         ),
     ]

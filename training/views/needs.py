@@ -1,0 +1,264 @@
+"""An institution's training needs (who must do which course, how often) and its compliance matrix.
+
+The pages take no object in the address: a non-administrator always sees their own
+organisation, and naming another one with ``?institution=`` is a 404 (as any object outside
+their scope is). Administrators choose the institution with ``?institution=<pk>``.
+Seeing or changing is asked of the predicates in ``training.compliance`` (403 when refused).
+"""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, transaction
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from partnerships.models import Organisation
+from partnerships.views.common import paginate
+from partnerships.views.partnerships import _csv_cell, _Echo
+
+from ..compliance import (
+    STATUS_FILTERS,
+    can_manage_needs,
+    can_see_compliance,
+    can_see_needs,
+    compliance_matrix,
+)
+from ..models import Course, TrainingNeed
+
+MAX_MONTHS = 120
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, course):
+        return f"{course.title} ({course.provider.name})"
+
+
+class NeedForm(forms.ModelForm):
+    """Add a need: people in this role at ``institution`` must do this course (again every N months)."""
+
+    course = CourseChoiceField(queryset=Course.objects.none())
+
+    class Meta:
+        model = TrainingNeed
+        fields = ["role", "course", "every_months"]
+
+    def __init__(self, *args, user, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        self.fields["course"].queryset = (
+            Course.objects.visible_to(user).select_related("provider").order_by("title", "pk")
+        )
+        months = self.fields["every_months"]
+        months.validators = [
+            MinValueValidator(1, message="Enter at least 1 month, or leave it empty to use the course's interval."),
+            MaxValueValidator(MAX_MONTHS, message=f"Enter at most {MAX_MONTHS} months (ten years)."),
+        ]
+        months.widget.attrs.update(min=1, max=MAX_MONTHS)
+
+    def clean(self):
+        cleaned = super().clean()
+        role, course = cleaned.get("role"), cleaned.get("course")
+        exists = TrainingNeed.objects.filter(institution=self.institution, role=role, course=course).exists
+        if role and course and exists():
+            who = dict(self.fields["role"].choices)[role].lower()
+            raise forms.ValidationError(
+                f"{course.title} is already required of {who}. Delete that need first to change its interval."
+            )
+        return cleaned
+
+
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such institution.") from None
+
+
+def _institution(request):
+    """The institution the page is about (None until an administrator chooses), and the choices.
+
+    Administrators choose among all institutions (the list fills their chooser, so the choice
+    costs no query of its own); everyone else gets their own organisation, and naming another
+    is a 404.
+    """
+    user = request.user
+    chosen = request.GET.get("institution", "")
+    if not user.is_administrator:
+        if chosen and _int_or_404(chosen) != user.organisation_id:
+            raise Http404("No such institution.")
+        return user.organisation, []
+    institutions = list(Organisation.objects.institutions().order_by("name", "pk"))
+    if not chosen:
+        return None, institutions
+    pk = _int_or_404(chosen)
+    institution = next((org for org in institutions if org.pk == pk), None)
+    if institution is None:
+        raise Http404("No such institution.")
+    return institution, institutions
+
+
+def _needs_url(user, institution) -> str:
+    url = reverse("training:needs")
+    return f"{url}?institution={institution.pk}" if user.is_administrator else url
+
+
+# Training needs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def needs(request):
+    user = request.user
+    if not can_see_needs(user):
+        raise PermissionDenied
+    institution, institutions = _institution(request)
+    can_manage = institution is not None and not institution.is_police_force and can_manage_needs(user, institution)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = None
+    if can_manage:
+        form = NeedForm(request.POST if request.method == "POST" else None, user=user, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        need = form.save(commit=False)
+        need.institution, need.created_by = institution, user
+        try:
+            with transaction.atomic():
+                need.save()
+        except IntegrityError:  # added by someone else since the form was checked
+            form.add_error(None, "This need was added a moment ago by someone else.")
+        else:
+            messages.success(request, f"{need.course.title} is now required of {need.get_role_display().lower()}.")
+            return redirect(_needs_url(user, institution))
+    rows = (
+        TrainingNeed.objects.visible_to(user)
+        .filter(institution=institution)
+        .select_related("course__provider")
+        .order_by("role", "course__title", "pk")
+    )
+    pagination = paginate(request, rows)
+    return render(
+        request,
+        "training/needs_list.html",
+        {
+            **pagination,
+            "needs": pagination["page_obj"].object_list,
+            "institution": institution,
+            "institutions": institutions,
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_delete(request, pk):
+    need = get_object_or_404(
+        TrainingNeed.objects.visible_to(request.user).select_related("course", "institution"), pk=pk
+    )
+    if not can_manage_needs(request.user, need.institution):
+        raise PermissionDenied
+    back = _needs_url(request.user, need.institution)
+    if request.method == "POST":
+        need.delete()
+        messages.success(request, f"{need.course.title} is no longer required of {need.get_role_display().lower()}.")
+        return redirect(back)
+    return render(request, "training/needs_delete.html", {"need": need, "back": back})
+
+
+# Compliance
+
+
+def _filtered_matrix(request, institution):
+    """The matrix for ``institution`` with the page's search and status filter applied to its rows."""
+    rows, columns = compliance_matrix(institution, timezone.localdate())
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if status not in dict(STATUS_FILTERS):
+        status = ""
+    if query:
+        needle = query.casefold()
+        rows = [
+            row
+            for row in rows
+            if needle in f"{row.user.get_full_name()} {row.user.username} {row.user.email}".casefold()
+        ]
+    if status:
+        rows = [row for row in rows if status in row.statuses]
+    return rows, columns, {"q": query, "status": status}
+
+
+def _compliance_institution(request):
+    if not can_see_compliance(request.user):
+        raise PermissionDenied
+    return _institution(request)
+
+
+@login_required
+def compliance(request):
+    user = request.user
+    institution, institutions = _compliance_institution(request)
+    rows, columns, filters = _filtered_matrix(request, institution) if institution else ([], [], {})
+    pagination = paginate(request, rows)
+    return render(
+        request,
+        "training/compliance.html",
+        {
+            **pagination,
+            "rows": pagination["page_obj"].object_list,
+            "columns": columns,
+            "institution": institution,
+            "institutions": institutions,
+            "filters": filters,
+            "filtering": any(filters.values()),
+            "statuses": STATUS_FILTERS,
+            "needs_url": _needs_url(user, institution) if institution else reverse("training:needs"),
+        },
+    )
+
+
+@login_required
+def compliance_csv(request):
+    """The filtered matrix as CSV; every cell is neutralised so a spreadsheet runs no formula."""
+    institution, _ = _compliance_institution(request)
+    if institution is None:
+        raise Http404("Choose an institution.")
+    rows, columns, _ = _filtered_matrix(request, institution)
+
+    def lines():
+        yield ["Name", "Username", "Email", "Role", *(column.title for column in columns)]
+        for row in rows:
+            person = row.user
+            yield [
+                person.get_full_name() or person.username,
+                person.username,
+                person.email,
+                person.get_role_display(),
+                *(cell.text for cell in row.cells),
+            ]
+
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([_csv_cell(value) for value in line]) for line in lines()), content_type="text/csv"
+    )
+    filename = f"compliance-{slugify(institution.name) or institution.pk}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+urlpatterns = [
+    path("needs/", needs, name="needs"),
+    path("needs/<int:pk>/delete/", need_delete, name="need_delete"),
+    path("compliance/", compliance, name="compliance"),
+    path("compliance.csv", compliance_csv, name="compliance_csv"),
+]
