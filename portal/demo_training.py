@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from partnerships.models import Organisation, Partnership, Unit
 from training import services
-from training.models import Booking, BookingStatus, Course, Session, SessionStatus
+from training.models import Booking, BookingStatus, Course, Feedback, Session, SessionStatus, TrainingNeed
 
 NORTHBRIDGE_POLICE = "Northbridge Police"
 EASTMOOR_POLICE = "Eastmoor and Dales Constabulary"
@@ -72,6 +72,12 @@ SESSIONS = [
 ]
 
 
+FEEDBACK = [
+    (5, 5, "The walk-through of what happens after a report answered questions students ask us every week."),
+    (4, 4, "Useful. More time on supporting someone who does not want to report would help."),
+]
+
+
 def _at(day, hour):
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
@@ -104,6 +110,13 @@ def seed() -> dict[str, int]:
     staff = list(User.objects.filter(organisation__name="University of Northbridge").order_by("pk"))
     if partnership is None or police is None:
         return created
+    university = Organisation.objects.filter(name="University of Northbridge").first()
+    for role, title in [
+        ("all", "Sexual assault awareness"),
+        ("university_liaison", "Trauma-informed response to disclosures"),
+    ]:
+        if university is not None:
+            TrainingNeed.objects.get_or_create(institution=university, role=role, course=courses[title])
     for title, days, hour, capacity, venue in SESSIONS:
         course = courses[title]
         day = today + timedelta(days=days)
@@ -125,13 +138,17 @@ def seed() -> dict[str, int]:
         created["sessions"] += 1
         if days < 0:
             for i, person in enumerate(staff):
-                Booking.objects.create(
+                attended = not (i == len(staff) - 1 and i)
+                booking = Booking.objects.create(
                     session=session,
                     attendee=person,
-                    status=BookingStatus.NO_SHOW if i == len(staff) - 1 and i else BookingStatus.ATTENDED,
+                    status=BookingStatus.ATTENDED if attended else BookingStatus.NO_SHOW,
                     booked_by=person,
                 )
                 created["bookings"] += 1
+                if attended:
+                    rating, confidence, comments = FEEDBACK[i % len(FEEDBACK)]
+                    Feedback.objects.create(booking=booking, rating=rating, confidence=confidence, comments=comments)
         elif capacity == 4:
             # The full one: the university's people take every place, and more wait.
             extra = _waitlisters()
