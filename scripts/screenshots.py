@@ -99,6 +99,9 @@ def main(base):
         shot(page, "training-session-provider")
         page.goto(f"{base}/training/calendar/")
         shot(page, "training-calendar")
+        log_in(page, base, "uni.liaison")
+        page.goto(f"{base}/training/compliance/")
+        shot(page, "training-compliance")
         browser.close()
 
 
