@@ -1,16 +1,15 @@
 """Partnership pages: the list (with CSV export), the partnership page, create, edit and status."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from portal.csv_export import csv_response
 
 from .. import permissions, services
 from ..forms.partnerships import PartnershipForm, StatusForm
@@ -99,19 +98,6 @@ def partnership_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 @login_required
 def partnership_export(request):
     """The filtered list as CSV, streamed so a long list does not sit in memory."""
@@ -145,14 +131,7 @@ def partnership_export(request):
                 p.next_review_date or "",
             ]
 
-    writer = csv.writer(_Echo())
-    stamp = timezone.localdate().isoformat()
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_cell(value) for value in row]) for row in rows()), content_type="text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="partnerships-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(rows(), f"partnerships-{timezone.localdate().isoformat()}.csv")
 
 
 def get_partnership(request, pk, annotate_health=False):

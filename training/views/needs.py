@@ -6,15 +6,13 @@ their scope is). Administrators choose the institution with ``?institution=<pk>`
 Seeing or changing is asked of the predicates in ``training.compliance`` (403 when refused).
 """
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnerships.models import Organisation
 from partnerships.views.common import paginate
-from partnerships.views.partnerships import _csv_cell, _Echo
+from portal.csv_export import csv_response
 
 from ..compliance import (
     STATUS_FILTERS,
@@ -246,14 +244,8 @@ def compliance_csv(request):
                 *(cell.text for cell in row.cells),
             ]
 
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_cell(value) for value in line]) for line in lines()), content_type="text/csv"
-    )
     filename = f"compliance-{slugify(institution.name) or institution.pk}-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(lines(), filename)
 
 
 urlpatterns = [
