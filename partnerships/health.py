@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from .models import Action, Direction, Engagement, InformationShare, PartnershipStatus
+from .models import Action, Commitment, Direction, Engagement, InformationShare, PartnershipStatus
 
 ENGAGEMENT_AMBER_AFTER_DAYS = 90
 ENGAGEMENT_RED_AFTER_DAYS = 180
@@ -51,6 +51,7 @@ def with_health(queryset, today=None):
         shared_on__gt=today - timedelta(days=FEEDBACK_WINDOW_DAYS),
     )
     overdue = Action.objects.filter(partnership=OuterRef("pk")).overdue(today)
+    behind = Commitment.objects.filter(partnership=OuterRef("pk"), active=True, due_on__lt=today)
     queryset = queryset.annotate(
         last_engagement_on=Subquery(engagements.values("date")[:1], output_field=DateField()),
         shares_to_police_recent=_count(recent.filter(direction=Direction.TO_POLICE)),
@@ -58,6 +59,7 @@ def with_health(queryset, today=None):
         shares_expecting_feedback=_count(expecting),
         shares_with_feedback=_count(expecting.exclude(outcome="")),
         overdue_action_count=_count(overdue),
+        commitments_behind=_count(behind),
     )
     green_num, green_den = FEEDBACK_GREEN_RATIO
     amber_num, amber_den = FEEDBACK_AMBER_RATIO
@@ -91,6 +93,11 @@ def with_health(queryset, today=None):
             default=Value(RED),
             output_field=IntegerField(),
         ),
+        commitments_level=Case(
+            When(commitments_behind=0, then=Value(GREEN)),
+            default=Value(AMBER),
+            output_field=IntegerField(),
+        ),
         actions_level=Case(
             When(overdue_action_count=0, then=Value(GREEN)),
             When(overdue_action_count__lt=OVERDUE_RED_COUNT, then=Value(AMBER)),
@@ -100,7 +107,7 @@ def with_health(queryset, today=None):
     ).annotate(
         health_level=Case(
             When(status=PartnershipStatus.ENDED, then=Value(None)),
-            default=Greatest("engagement_level", "flow_level", "feedback_level", "actions_level"),
+            default=Greatest("engagement_level", "flow_level", "feedback_level", "actions_level", "commitments_level"),
             output_field=IntegerField(),
         )
     )
@@ -196,6 +203,15 @@ def health_of(partnership, today=None, show_shares=True) -> Health:
 
 
 def _with_actions(p, reasons) -> Health:
+    if p.commitments_behind:
+        n = p.commitments_behind
+        reasons.append(
+            Reason(
+                "amber",
+                f"{n} commitment{'s' if n != 1 else ''} of the agreement "
+                f"{'are' if n != 1 else 'is'} behind (meetings or training due and not yet held).",
+            )
+        )
     overdue = p.overdue_action_count
     if overdue:
         reasons.append(Reason(LEVELS[p.actions_level], f"{overdue} action{'s' if overdue != 1 else ''} overdue."))

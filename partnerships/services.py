@@ -16,6 +16,7 @@ from .models import (
     Action,
     ActionStatus,
     Commitment,
+    CommitmentKind,
     Engagement,
     InformationShare,
     LawfulBasis,
@@ -104,6 +105,8 @@ def save_engagement(engagement: Engagement, *, by, attendees) -> Engagement:
     engagement.full_clean()
     _as(engagement, by).save()
     engagement.attendees.set(attendees)
+    if engagement.date <= timezone.localdate():
+        record_commitment_met(engagement.partnership_id, CommitmentKind.MEETINGS, on=engagement.date)
     return engagement
 
 
@@ -218,13 +221,16 @@ def record_agreement_in_force(partnership, *, since: date, source: str, source_u
     partnership._change_reason = f"Agreement in force: {source}"
     _as(partnership, by).save(update_fields=["agreement_in_force_since", "updated_at"])
     Commitment.objects.filter(partnership=partnership, active=True).update(active=False)
-    Commitment.objects.bulk_create(
+    created = [
         Commitment(
             partnership=partnership, kind=kind, every_months=months, since=since, source=source, source_url=source_url
         )
         for kind, months in commitments.items()
         if months
-    )
+    ]
+    for commitment in created:
+        commitment.set_due_date()
+    Commitment.objects.bulk_create(created)
 
 
 @transaction.atomic
@@ -234,3 +240,14 @@ def record_agreement_ended(partnership, *, source: str, by=None):
     partnership._change_reason = f"Agreement no longer in force: {source}"
     _as(partnership, by).save(update_fields=["agreement_in_force_since", "updated_at"])
     Commitment.objects.filter(partnership=partnership, active=True).update(active=False)
+
+
+def record_commitment_met(partnership_id, kind, *, on: date):
+    """Something partners committed to happened (a meeting, a training session): move its due date on."""
+    for commitment in Commitment.objects.select_for_update().filter(
+        partnership_id=partnership_id, kind=kind, active=True
+    ):
+        if commitment.last_met_on is None or on > commitment.last_met_on:
+            commitment.last_met_on = on
+            commitment.set_due_date()
+            commitment.save(update_fields=["last_met_on", "due_on"])

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from partnerships import services as partnership_services
+from partnerships.models import CommitmentKind
 from portal import mail
 
 from . import permissions
@@ -144,4 +146,9 @@ def mark_attendance(booking, *, attended: bool, by) -> Booking:
     if session.status == SessionStatus.SCHEDULED and session.ends_at <= timezone.now():
         session.status = SessionStatus.COMPLETED
         session.save(update_fields=["status"])
+    if attended and session.offered_to_id:
+        # Training delivered for a partnership counts toward its agreement's training commitment.
+        partnership_services.record_commitment_met(
+            session.offered_to_id, CommitmentKind.TRAINING, on=timezone.localdate(session.ends_at)
+        )
     return booking

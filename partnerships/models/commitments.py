@@ -4,6 +4,7 @@ Another app (agreements) records them here through ``services.record_agreement_i
 so partnerships owns its data and depends on nothing that depends on it.
 """
 
+from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Q
 
@@ -35,6 +36,10 @@ class Commitment(models.Model):
     source = models.CharField(max_length=200, help_text="Where the partners agreed it, such as an MOU's title.")
     source_url = models.CharField(max_length=300, blank=True)
     active = models.BooleanField(default=True)
+    last_met_on = models.DateField("last met on", null=True, blank=True)
+    due_on = models.DateField(
+        "next due on", null=True, blank=True, help_text="One interval after it was last met (or began)."
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -48,6 +53,9 @@ class Commitment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.frequency}"
+
+    def set_due_date(self):
+        self.due_on = (self.last_met_on or self.since) + relativedelta(months=self.every_months)
 
     @property
     def frequency(self) -> str:

@@ -158,3 +158,18 @@ def test_timeline_is_newest_first_and_orders_a_day_by_when_things_were_recorded(
     assert titles.index("Information shared to police: Vehicle") < titles.index("Today's meeting")
     assert titles.index("Today's meeting") < titles.index("Old meeting")
     assert [event.on for event in events] == sorted((event.on for event in events), reverse=True)
+
+
+def test_recording_a_meeting_moves_the_meeting_commitment_on(university_liaison, partnership):
+    from partnerships import services
+    from partnerships.models import Commitment
+
+    services.record_agreement_in_force(
+        partnership, since=today() - timedelta(days=120), source="MOU", source_url="", commitments={"meetings": 3}
+    )
+    commitment = Commitment.objects.get()
+    assert commitment.due_on < today()
+    engagement = Engagement(partnership=partnership, kind="forum", title="Forum", date=today())
+    services.save_engagement(engagement, by=university_liaison, attendees=[])
+    commitment.refresh_from_db()
+    assert commitment.last_met_on == today() and commitment.due_on > today()
