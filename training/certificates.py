@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from portal.pdf import CONTENT_TYPE, render_pdf
 
 from . import permissions
-from .models import Booking, BookingStatus, Course, Feedback
+from .models import Booking, Feedback, duration_label
 
 CERTIFICATE_TEMPLATE = "training/pdf/certificate.html"
 UK = ZoneInfo("Europe/London")
@@ -28,23 +28,6 @@ UK = ZoneInfo("Europe/London")
 
 # --- Who may do what -------------------------------------------------------------------------
 # Kept beside the feature for now; they read like training.permissions and can move there.
-
-
-def has_certificate(booking: Booking) -> bool:
-    """A certificate exists once the provider has marked the person as attended."""
-    return booking.status == BookingStatus.ATTENDED
-
-
-def can_give_feedback(user, booking: Booking) -> bool:
-    """Only the attendee themself, and only for a session they attended."""
-    if booking.attendee_id != user.pk:
-        return False
-    return has_certificate(booking)
-
-
-def can_see_course_feedback(user, course: Course) -> bool:
-    """The provider's police liaison officers and administrators."""
-    return permissions.can_manage_training(user, course.provider)
 
 
 # --- The certificate -------------------------------------------------------------------------
@@ -63,14 +46,6 @@ class CertificateDocument:
     trainers: str  # may be empty
     reference: str  # "TRN-<session pk>-<booking pk>"
     issued_at: datetime  # timezone-aware
-
-
-def duration_label(minutes: int) -> str:
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts)
 
 
 def certificate_reference(booking: Booking) -> str:
@@ -104,7 +79,7 @@ def certificate_filename(document: CertificateDocument) -> str:
 
 def certificate_pdf(booking: Booking) -> tuple[str, str, bytes]:
     """``(filename, content_type, bytes)`` of the certificate of attendance of ``booking``."""
-    if not has_certificate(booking):
+    if not permissions.has_certificate(booking):
         raise ValueError("Only an attended booking has a certificate.")
     document = certificate_document(booking)
     context = {"doc": document, "portal_name": settings.PORTAL_NAME}
@@ -117,7 +92,7 @@ def certificate_pdf(booking: Booking) -> tuple[str, str, bytes]:
 @transaction.atomic
 def give_feedback(booking: Booking, *, by, rating: int, confidence: int, comments: str = "") -> Feedback:
     """Record the attendee's feedback on ``booking``, once; a second time is refused."""
-    if not can_give_feedback(by, booking):
+    if not permissions.can_give_feedback(by, booking):
         raise ValidationError("Only the person who attended can give feedback on this session.")
     already = "You have already given feedback on this session."
     if Feedback.objects.filter(booking=booking).exists():

@@ -50,24 +50,6 @@ NEED_ROLE_LABELS = dict(NEED_ROLES)
 # Permissions: one condition per line.
 
 
-def can_see_compliance(user) -> bool:
-    """The compliance matrix names people: their own institution's liaison officers, or administrators."""
-    if user.is_administrator:
-        return True
-    return user.is_university_liaison
-
-
-def can_see_needs(user) -> bool:
-    """Staff members have no use for the rules; liaison officers and administrators read them."""
-    return not user.is_staff_member
-
-
-def can_manage_needs(user, institution) -> bool:
-    if user.is_administrator:
-        return True
-    return user.is_university_liaison and user.organisation_id == institution.pk
-
-
 # The matrix
 
 

@@ -60,6 +60,15 @@ class Course(models.Model):
             raise ValidationError({"provider_unit": "Choose a unit of the providing organisation."})
 
 
+def duration_label(minutes: int) -> str:
+    """ "3 hours", "1 hour 30 minutes", "45 minutes"."""
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     CANCELLED = "cancelled", "Cancelled"

@@ -64,11 +64,6 @@ def with_waitlist_position(bookings):
     )
 
 
-def books_for_themselves(user) -> bool:
-    """Institution people (staff and their liaison officers) take places; providers and admins offer them."""
-    return user.is_staff_member or user.is_university_liaison
-
-
 def bookable_colleagues(session, user):
     """Active people of the liaison officer's organisation without a live booking on ``session``."""
     booked = session.bookings.exclude(status=BookingStatus.CANCELLED).values("attendee_id")
@@ -183,10 +178,10 @@ def session_detail(request, pk):
             "full": full,
             "my_booking": my_booking,
             "has_live_booking": has_live_booking,
-            "can_book_self": session.is_bookable and books_for_themselves(user) and not has_live_booking,
+            "can_book_self": session.is_bookable and permissions.books_for_themselves(user) and not has_live_booking,
             "can_cancel_mine": has_live_booking and permissions.can_cancel(user, my_booking),
             "colleagues": colleagues,
-            "takes_places": books_for_themselves(user),
+            "takes_places": permissions.books_for_themselves(user),
             "groups": groups,
             "is_provider": is_provider,
             "can_mark_attendance": permissions.can_mark_attendance(user, session),
@@ -215,7 +210,7 @@ def book(request, pk):
             return redirect(session)
         attendee = form.cleaned_data["attendee"]
     else:
-        if not books_for_themselves(user):
+        if not permissions.books_for_themselves(user):
             raise PermissionDenied
         attendee = user
     try:

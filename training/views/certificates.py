@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerships.views.common import paginate
 
-from .. import certificates
+from .. import certificates, permissions
 from ..models import Booking, Course, Feedback
 
 SCALE = range(1, 6)
@@ -39,7 +39,7 @@ def get_booking(request, pk) -> Booking:
 def certificate(request, pk):
     """The certificate of attendance of one attended booking, as a PDF download."""
     booking = get_booking(request, pk)
-    if not certificates.has_certificate(booking):
+    if not permissions.has_certificate(booking):
         return render(request, "training/certificate_unavailable.html", {"booking": booking}, status=404)
     # Rendered in the request, not in a Celery task like the agreements' PDFs: it is one page
     # with no images (about 0.3 s), and it reflects the booking as it is now.
@@ -77,9 +77,9 @@ def feedback(request, pk):
     """The attendee's feedback on a session they attended: a form once, then what they gave."""
     user = request.user
     booking = get_booking(request, pk)
-    if not certificates.has_certificate(booking):
+    if not permissions.has_certificate(booking):
         raise Http404("Feedback is given on sessions the person attended.")
-    if not certificates.can_give_feedback(user, booking):
+    if not permissions.can_give_feedback(user, booking):
         raise PermissionDenied
     given = Feedback.objects.filter(booking=booking).first()
     form = None
@@ -110,7 +110,7 @@ def course_feedback(request, pk):
     """What attendees thought of a course, over all its sessions, without their names."""
     user = request.user
     course = get_object_or_404(Course.objects.visible_to(user).select_related("provider", "provider_unit"), pk=pk)
-    if not certificates.can_see_course_feedback(user, course):
+    if not permissions.can_see_course_feedback(user, course):
         raise PermissionDenied
     responses = Feedback.objects.filter(booking__session__course=course)
     # One query for every number on the page, however many responses there are.

@@ -23,11 +23,9 @@ from partnerships.models import Organisation
 from partnerships.views.common import paginate
 from portal.csv_export import csv_response
 
+from .. import permissions
 from ..compliance import (
     STATUS_FILTERS,
-    can_manage_needs,
-    can_see_compliance,
-    can_see_needs,
     compliance_matrix,
 )
 from ..models import Course, TrainingNeed
@@ -116,10 +114,12 @@ def _needs_url(user, institution) -> str:
 @require_http_methods(["GET", "POST"])
 def needs(request):
     user = request.user
-    if not can_see_needs(user):
+    if not permissions.can_see_needs(user):
         raise PermissionDenied
     institution, institutions = _institution(request)
-    can_manage = institution is not None and not institution.is_police_force and can_manage_needs(user, institution)
+    can_manage = (
+        institution is not None and not institution.is_police_force and permissions.can_manage_needs(user, institution)
+    )
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     form = None
@@ -163,7 +163,7 @@ def need_delete(request, pk):
     need = get_object_or_404(
         TrainingNeed.objects.visible_to(request.user).select_related("course", "institution"), pk=pk
     )
-    if not can_manage_needs(request.user, need.institution):
+    if not permissions.can_manage_needs(request.user, need.institution):
         raise PermissionDenied
     back = _needs_url(request.user, need.institution)
     if request.method == "POST":
@@ -196,7 +196,7 @@ def _filtered_matrix(request, institution):
 
 
 def _compliance_institution(request):
-    if not can_see_compliance(request.user):
+    if not permissions.can_see_compliance(request.user):
         raise PermissionDenied
     return _institution(request)
 

@@ -27,7 +27,7 @@ from partnerships.views.common import apply_errors, paginate
 
 from .. import permissions, services
 from ..forms import Availability, CancelSessionForm, CourseForm, SessionFilterForm, SessionForm
-from ..models import HOLDS_A_PLACE, BookingStatus, Course, Session, SessionStatus
+from ..models import HOLDS_A_PLACE, BookingStatus, Course, Session, SessionStatus, duration_label
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the calendar's range; further out is a mistyped address
 
@@ -42,14 +42,6 @@ def with_places(sessions):
     return sessions.annotate(
         places_taken=Count("bookings", filter=Q(bookings__status__in=HOLDS_A_PLACE)),
     ).annotate(places_left=ExpressionWrapper(F("capacity") - F("places_taken"), output_field=IntegerField()))
-
-
-def duration_label(minutes: int) -> str:
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if minutes or not hours:
-        parts.append(f"{minutes} minutes")
-    return " ".join(parts)
 
 
 def _posted(request):
