@@ -163,6 +163,12 @@ class Agreement(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(
+        "term ends on",
+        null=True,
+        blank=True,
+        help_text="The effective date plus the term, set when it comes into force.",
+    )
     signed_pdf = models.FileField(upload_to="agreements/signed/", blank=True)
     signed_pdf_sha256 = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(

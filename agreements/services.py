@@ -11,14 +11,16 @@ import json
 import re
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from partnerships import services as partnership_services
 from partnerships.models import CommitmentKind
+from portal.queue import enqueue
 
-from . import permissions
+from . import permissions, reminders
 from .models import (
     TRANSITIONS,
     Agreement,
@@ -206,6 +208,7 @@ def submit_for_review(agreement, *, by) -> AgreementVersion:
     )
     Approval.objects.create(version=version, side=Side.INSTITUTION, approved_by=by)
     _move(agreement, A.IN_REVIEW, by=by, comment=f"Version {number} submitted for review")
+    reminders.review_requested(version)
     return version
 
 
@@ -239,6 +242,7 @@ def request_changes(agreement, *, by, comment: str = "") -> Agreement:
     agreement = _locked(agreement)
     _require(permissions.can_review(by, agreement), "Only the force's liaison officers request changes.")
     _move(agreement, A.CHANGES_REQUESTED, by=by, comment=comment)
+    reminders.changes_requested(current_version(agreement))
     return agreement
 
 
@@ -265,6 +269,7 @@ def approve(agreement, *, by, comment: str = "") -> Agreement:
     Approval.objects.get_or_create(version=version, side=side, defaults={"approved_by": by})
     if version.approvals.count() == len(Side):
         _move(agreement, A.APPROVED, by=by, comment=comment or f"Version {version.number} approved by both sides")
+        reminders.ready_to_sign(agreement)
     elif comment:
         AgreementEvent.objects.create(
             agreement=agreement, from_status=agreement.status, to_status=agreement.status, by=by, comment=comment
@@ -303,14 +308,24 @@ def sign(agreement, *, by, full_name: str, position: str, ip_address: str | None
         _enter_into_force(agreement, by=by)
     else:
         _move(agreement, A.PARTLY_SIGNED, by=by, comment=f"Signed by {signature.full_name} for {side.label.lower()}")
+    signature.agreement = agreement
+    reminders.signed(signature)
     return signature
+
+
+def term_end(agreement):
+    """The last day of the term: the effective date (or today) plus the term, if it has one."""
+    if not agreement.term_months:
+        return None
+    return (agreement.effective_date or timezone.localdate()) + relativedelta(months=agreement.term_months)
 
 
 def _enter_into_force(agreement, *, by):
     from .tasks import render_signed_pdf
 
     agreement.signed_at = timezone.now()
-    agreement.save(update_fields=["signed_at", "updated_at"])
+    agreement.expires_on = term_end(agreement)
+    agreement.save(update_fields=["signed_at", "expires_on", "updated_at"])
     _move(agreement, A.IN_FORCE, by=by, comment="Signed by both sides")
     previous = (
         Agreement.objects.filter(partnership=agreement.partnership, status=A.IN_FORCE).exclude(pk=agreement.pk).first()
@@ -332,7 +347,7 @@ def _enter_into_force(agreement, *, by):
         },
         by=by,
     )
-    transaction.on_commit(lambda: render_signed_pdf.delay(agreement.pk))
+    enqueue(render_signed_pdf, agreement.pk)  # if the broker is down, the sweep renders it later
 
 
 @transaction.atomic

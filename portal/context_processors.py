@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.urls import reverse
@@ -52,4 +53,14 @@ def portal(request):
         "nav_items": [(item, item.is_current(view_name)) for item in navigation_for(request.user)],
         # Django admin is reached from the user menu, which keeps the main menu on one line.
         "can_use_admin_site": permissions.can_use_admin_site(request.user),
+        # A callable: the count is queried only when a page shows the bell.
+        "unread_notifications": partial(_unread, request.user),
     }
+
+
+def _unread(user) -> int:
+    from notifications.models import Notification
+
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.inbox_of(user).unread().count()

@@ -5,7 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
-def send(name: str, to: list[str], context: dict) -> None:
+def send(name: str, to: list[str], context: dict, *, headers: dict | None = None) -> None:
     """Render and send one email to ``to`` (addresses without a value are skipped)."""
     recipients = [address for address in to if address]
     if not recipients:
@@ -16,6 +16,7 @@ def send(name: str, to: list[str], context: dict) -> None:
         subject=subject,
         body=render_to_string(f"emails/{name}_body.txt", context),
         to=recipients,
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
     message.send()

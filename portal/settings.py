@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -95,6 +94,7 @@ INSTALLED_APPS = [
     "partnerships",
     "agreements",
     "training",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +141,10 @@ DATABASES = {"default": env_url("DATABASE_URL", environ.Env.db_url_config, f"sql
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web process, the worker and beat share the file: wait for a lock rather than fail,
+    # and take the write lock when a transaction begins so two writers never deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -231,12 +235,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "erase-expired-information-shares": {
-        "task": "partnerships.tasks.erase_expired_shares",
-        "schedule": crontab(hour=2, minute=15),
-    },
-}
+# Periodic tasks live in the database (django-celery-beat), so they can be seen and changed in
+# Django admin: notifications' migration 0002 creates the reminder sweep (every 5 minutes) and
+# the nightly erasure of expired information shares (02:15). Run exactly one beat process.
+CELERY_BEAT_SCHEDULE = {}
+
+# Notifications: a failed email is retried after this many seconds, doubling each time (at
+# most an hour). A mail server that does not answer fails the attempt after EMAIL_TIMEOUT.
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Information shares (UK GDPR storage limitation): how long their free text is kept.
 SHARE_RETENTION_MONTHS_AFTER_FEEDBACK = env_int("SHARE_RETENTION_MONTHS_AFTER_FEEDBACK", 12)

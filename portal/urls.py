@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("agreements/", include("agreements.urls")),
     path("training/", include("training.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,3 +32,15 @@ def assert_fixed_queries(client, url, add_rows, budget):
     after = count_queries(client, url)
     assert before == after, f"{url}: {before} queries with little data, {after} with more"
     assert after <= budget, f"{url}: {after} queries, budget {budget}"
+
+
+def sent_mail():
+    """Email every notification waiting to be sent, as a worker would, and return the outbox."""
+    from django.core import mail
+
+    from notifications import services
+    from notifications.models import Delivery, Notification
+
+    for pk in Notification.objects.filter(delivery=Delivery.PENDING).order_by("pk").values_list("pk", flat=True):
+        services.deliver(pk)
+    return mail.outbox

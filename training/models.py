@@ -96,6 +96,7 @@ class Session(models.Model):
     capacity = models.PositiveSmallIntegerField()
     trainers = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    cancellation_reason = models.TextField("reason for cancelling", blank=True)
     offered_to = models.ForeignKey(
         Partnership,
         on_delete=models.CASCADE,

@@ -2,27 +2,33 @@
 
 The session row is locked (``select_for_update``) before places are counted, so on
 PostgreSQL two people booking the last place at once are served one after the other: one
-gets it, the other is waitlisted. SQLite serialises all writes anyway. Emails are sent after
-the transaction commits, so nobody is told about a change that was rolled back.
+gets it, the other is waitlisted. SQLite serialises all writes anyway. Notifications are
+recorded in the same transaction and emailed after it commits, so nobody is told about a
+change that was rolled back.
 """
-
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import notify
 from partnerships import services as partnership_services
 from partnerships.models import CommitmentKind
-from portal import mail
 
-from . import permissions
+from . import permissions, reminders
 from .models import HOLDS_A_PLACE, Booking, BookingStatus, Session, SessionStatus
 
 
-def _email(name, booking, **context):
-    transaction.on_commit(
-        partial(mail.send, name, [booking.attendee.email], {"booking": booking, "session": booking.session, **context})
+def _notify(kind, booking, title):
+    """Tell the attendee, in the app and by email once the transaction commits."""
+    session = booking.session
+    notify(
+        kind.key,
+        booking,
+        [booking.attendee],
+        title=f"{title}: {session.course.title}, {timezone.localtime(session.starts_at):%-d %b %Y %H:%M}",
+        url=session.get_absolute_url(),
+        occasion=timezone.localdate(session.starts_at),
     )
 
 
@@ -51,7 +57,8 @@ def book(session, attendee, *, by) -> Booking:
     status = BookingStatus.BOOKED if places_taken(session) < session.capacity else BookingStatus.WAITLISTED
     booking = Booking.objects.create(session=session, attendee=attendee, status=status, booked_by=by)
     booking.session = session
-    _email("booking_confirmed", booking)
+    waitlisted = status == BookingStatus.WAITLISTED
+    _notify(reminders.BOOKING_CONFIRMED, booking, "On the waitlist" if waitlisted else "Booked")
     return booking
 
 
@@ -70,7 +77,7 @@ def _promote_waitlist(session) -> list[Booking]:
         booking.status = BookingStatus.BOOKED
         booking.save(update_fields=["status", "updated_at"])
         booking.session = session
-        _email("waitlist_promoted", booking)
+        _notify(reminders.WAITLIST_PROMOTED, booking, "A place came free")
     return promoted
 
 
@@ -116,7 +123,8 @@ def cancel_session(session, *, by, reason: str = "") -> int:
     if not permissions.can_manage_training(by, session.course.provider):
         raise ValidationError("Only the provider cancels a session.")
     session.status = SessionStatus.CANCELLED
-    session.save(update_fields=["status"])
+    session.cancellation_reason = reason
+    session.save(update_fields=["status", "cancellation_reason"])
     affected = list(
         session.bookings.select_for_update()
         .filter(status__in=[BookingStatus.BOOKED, BookingStatus.WAITLISTED])
@@ -124,7 +132,7 @@ def cancel_session(session, *, by, reason: str = "") -> int:
     )
     for booking in affected:
         booking.session = session
-        _email("session_cancelled", booking, reason=reason)
+        _notify(reminders.SESSION_CANCELLED, booking, "Cancelled")
     session.bookings.filter(pk__in=[b.pk for b in affected]).update(
         status=BookingStatus.CANCELLED, updated_at=timezone.now()
     )

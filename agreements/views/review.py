@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnerships.models import Contact
 from partnerships.views.common import apply_errors
+from portal.queue import enqueue
 
 from .. import diff, permissions, services
 from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side
@@ -434,7 +434,8 @@ def draft_pdf(request, pk):
         )
         response["Cache-Control"] = "no-store"
         return response
-    transaction.on_commit(lambda: render_draft_pdf.delay(agreement.pk))
+    # With the broker unreachable the PDF is rendered here (about a second) instead.
+    enqueue(render_draft_pdf, agreement.pk, fallback=lambda: render_draft_pdf(agreement.pk))
     response = render(request, "agreements/draft_pdf_pending.html", context, status=202)
     response["Cache-Control"] = "no-store"
     return response

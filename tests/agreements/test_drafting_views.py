@@ -211,7 +211,7 @@ def add_agreements(university, template, n=100):
 @pytest.mark.parametrize("role", ["university_liaison", "police_liaison", "administrator"])
 def test_the_list_runs_fixed_queries(client, personas, university, draft, template, role):
     client.force_login(personas[role])
-    assert_fixed_queries(client, LIST, lambda: add_agreements(university, template), budget=8)
+    assert_fixed_queries(client, LIST, lambda: add_agreements(university, template), budget=9)
 
 
 # --- The agreement page -----------------------------------------------------------------------
@@ -268,13 +268,13 @@ def add_history(agreement, user, n=40):
 
 def test_the_agreement_page_runs_fixed_queries(client, university_liaison, draft):
     client.force_login(university_liaison)
-    assert_fixed_queries(client, draft.get_absolute_url(), lambda: add_history(draft, university_liaison), budget=10)
+    assert_fixed_queries(client, draft.get_absolute_url(), lambda: add_history(draft, university_liaison), budget=11)
 
 
 def test_the_agreement_page_in_review_runs_fixed_queries(client, police_liaison, university_liaison, in_review):
     client.force_login(police_liaison)
     page = in_review.get_absolute_url()
-    assert_fixed_queries(client, page, lambda: add_history(in_review, university_liaison), budget=11)
+    assert_fixed_queries(client, page, lambda: add_history(in_review, university_liaison), budget=12)
 
 
 # --- Editing the details ----------------------------------------------------------------------
@@ -595,4 +595,4 @@ def test_the_template_list_runs_fixed_queries(client, administrator, template):
         for i in range(30):
             AgreementTemplate.objects.create(name=f"Template {i}", version=1)
 
-    assert_fixed_queries(client, reverse("agreements:template_list"), add_templates, budget=7)
+    assert_fixed_queries(client, reverse("agreements:template_list"), add_templates, budget=8)

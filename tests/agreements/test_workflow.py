@@ -130,7 +130,7 @@ def test_both_sign_and_the_agreement_comes_into_force(
         )
     approved.refresh_from_db()
     assert approved.status == A.IN_FORCE and approved.signed_at
-    assert len(callbacks) == 1  # the signed PDF is rendered after commit
+    assert len(callbacks) == 2  # the signed PDF is rendered, and the other side emailed, after commit
     version = approved.versions.get()
     assert set(Signature.objects.values_list("text_sha256", flat=True)) == {version.sha256}
     partnership.refresh_from_db()

@@ -91,7 +91,7 @@ def test_organisation_list_query_count_is_fixed(client, administrator, django_as
     client.force_login(administrator)
     # session, user, count, page of organisations (with unit and contact counts), and the
     # session refresh that keeps the inactivity timeout sliding (savepoint, update, release)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("partnerships:organisation_list"))
 
 
@@ -104,7 +104,7 @@ def test_organisation_detail_query_count_is_fixed(
         factories.ContactFactory(organisation=police_force, unit=unit)
     client.force_login(police_liaison)
     # session, user, organisation, units, contacts with their units, session refresh (3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(detail_url(police_force))
 
 

@@ -7,12 +7,12 @@ of the university, so booking them fills it.
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests import factories
+from tests.helpers import sent_mail
 from training import services
 from training.models import Booking, BookingStatus, Session, SessionStatus
 
@@ -42,7 +42,7 @@ def statuses(session):
 
 
 def subjects_to(address):
-    return [message.subject for message in mail.outbox if address in message.to]
+    return [message.subject for message in sent_mail() if address in message.to]
 
 
 # Booking and the waitlist
@@ -56,7 +56,7 @@ def test_booking_until_full_then_waitlist(session, colleagues, staff_member, dja
     assert [b.status for b in booked] == [BookingStatus.BOOKED] * 5
     assert waitlisted.status == BookingStatus.WAITLISTED
     assert services.places_taken(session) == 5
-    assert len(mail.outbox) == 6
+    assert len(sent_mail()) == 6
     assert subjects_to(colleagues[0].email) == [
         f"Booked: Sexual assault awareness, {timezone.localtime(session.starts_at):%-d %b %Y}"
     ]
@@ -76,7 +76,7 @@ def test_no_email_is_sent_when_the_booking_is_rolled_back(session, staff_member,
         raise RuntimeError("the request failed after booking")
 
     assert not Booking.objects.exists()
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 # Cancelling a booking
@@ -88,7 +88,7 @@ def test_cancelling_promotes_the_first_waitlisted_and_emails_them(
     booked = fill(session, colleagues)
     first = services.book(session, staff_member, by=staff_member)
     second = services.book(session, university_liaison, by=university_liaison)
-    mail.outbox.clear()
+    sent_mail().clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         promoted = services.cancel_booking(booked[2], by=colleagues[2])
@@ -101,8 +101,8 @@ def test_cancelling_promotes_the_first_waitlisted_and_emails_them(
     assert first.status == BookingStatus.BOOKED
     assert second.status == BookingStatus.WAITLISTED
     assert services.places_taken(session) == 5
-    assert [m.to for m in mail.outbox] == [[staff_member.email]]
-    assert mail.outbox[0].subject.startswith("A place has come free: Sexual assault awareness")
+    assert [m.to for m in sent_mail()] == [[staff_member.email]]
+    assert sent_mail()[0].subject.startswith("A place has come free: Sexual assault awareness")
 
 
 def test_cancelling_with_nobody_waiting_frees_the_place(session, colleagues, staff_member):
@@ -172,7 +172,7 @@ def test_cancelling_a_session_emails_everyone_with_a_place_and_cancels_their_boo
     services.book(session, staff_member, by=staff_member)  # waitlisted
     services.cancel_booking(booked[0], by=colleagues[0])  # promotes staff_member; told already
     services.book(session, university_liaison, by=university_liaison)  # waitlisted
-    mail.outbox.clear()
+    sent_mail().clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         told = services.cancel_session(session, by=police_liaison, reason="The trainer is ill.")
@@ -182,13 +182,13 @@ def test_cancelling_a_session_emails_everyone_with_a_place_and_cancels_their_boo
     assert session.status == SessionStatus.CANCELLED
     assert set(statuses(session).values()) == {BookingStatus.CANCELLED}
     expected = {person.email for person in [*colleagues[1:], staff_member, university_liaison]}
-    assert sorted(address for m in mail.outbox for address in m.to) == sorted(expected)
-    assert colleagues[0].email not in {address for m in mail.outbox for address in m.to}
-    assert all(m.subject.startswith("Cancelled: Sexual assault awareness") for m in mail.outbox)
-    assert all("Reason: The trainer is ill." in m.body for m in mail.outbox)
-    (waitlisted_email,) = [m for m in mail.outbox if m.to == [university_liaison.email]]
+    assert sorted(address for m in sent_mail() for address in m.to) == sorted(expected)
+    assert colleagues[0].email not in {address for m in sent_mail() for address in m.to}
+    assert all(m.subject.startswith("Cancelled: Sexual assault awareness") for m in sent_mail())
+    assert all("Reason: The trainer is ill." in m.body for m in sent_mail())
+    (waitlisted_email,) = [m for m in sent_mail() if m.to == [university_liaison.email]]
     assert "Your waitlist place is cancelled." in waitlisted_email.body
-    (booked_email,) = [m for m in mail.outbox if m.to == [staff_member.email]]
+    (booked_email,) = [m for m in sent_mail() if m.to == [staff_member.email]]
     assert "Your place is cancelled." in booked_email.body
 
 
@@ -222,7 +222,7 @@ def test_a_session_in_the_past_cannot_be_booked(session, staff_member, django_ca
         services.book(session, staff_member, by=staff_member)
 
     assert not Booking.objects.exists()
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_a_session_that_has_started_cannot_be_booked(session, staff_member):
@@ -361,7 +361,7 @@ def test_raising_capacity_promotes_from_the_waitlist(
     fill(session, colleagues)
     first = services.book(session, staff_member, by=staff_member)
     second = services.book(session, university_liaison, by=university_liaison)
-    mail.outbox.clear()
+    sent_mail().clear()
     session.capacity = 6
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -371,8 +371,8 @@ def test_raising_capacity_promotes_from_the_waitlist(
     second.refresh_from_db()
     assert first.status == BookingStatus.BOOKED
     assert second.status == BookingStatus.WAITLISTED
-    assert [m.to for m in mail.outbox] == [[staff_member.email]]
-    assert mail.outbox[0].subject.startswith("A place has come free")
+    assert [m.to for m in sent_mail()] == [[staff_member.email]]
+    assert sent_mail()[0].subject.startswith("A place has come free")
 
 
 def test_raising_capacity_beyond_the_waitlist_promotes_everyone(session, colleagues, staff_member, police_liaison):

@@ -1,0 +1,260 @@
+"""What the portal tells the parties about their memorandum, and when.
+
+Events of the workflow (a version sent for review, changes requested, ready to sign, a
+signature) are recorded by ``services`` in the transaction that makes them. The sweep finds
+the rest: the review date coming up in 60, 30 and 7 days, and the end of the term (60, 30
+and 7 days before, and on the day). It also renders a signed PDF whose task never ran (the
+broker was down when the last side signed).
+"""
+
+from datetime import timedelta
+
+from django.db.models import OuterRef
+from django.utils import timezone
+
+from notifications.kinds import Due, catch_up, group, kind, liaison_officers, not_logged, source
+from partnerships.models import Commitment, CommitmentKind
+
+from .models import A, Agreement, AgreementVersion, Side, Signature
+
+WORKFLOW = group(
+    "agreement_workflow",
+    "Memorandum review",
+    "A version sent to your force for review, or changes requested of your institution.",
+)
+SIGNING = group(
+    "agreement_signing",
+    "Signing memoranda",
+    "A memorandum ready to sign, and each signature on it.",
+    essential=True,
+)
+DATES = group(
+    "agreement_dates",
+    "Review and end dates",
+    "A memorandum's review date in 60, 30 and 7 days, and the end of its term.",
+)
+
+
+def _via_agreement(user, obj) -> bool:
+    return Agreement.objects.visible_to(user).filter(pk=obj.agreement_id).exists()
+
+
+def _via_partnership(user, commitment) -> bool:
+    return Commitment.objects.visible_to(user).filter(pk=commitment.pk).exists()
+
+
+_PARTIES = ("partnership__institution", "partnership__police_force")
+_OF_AGREEMENT = tuple(f"agreement__{path}" for path in _PARTIES)
+
+REVIEW_REQUESTED = kind(
+    "agreement_review_requested",
+    WORKFLOW,
+    AgreementVersion,
+    select_related=_OF_AGREEMENT,
+    can_see=_via_agreement,
+    context=lambda v: {"agreement": v.agreement, "version": v, "partnership": v.agreement.partnership},
+)
+CHANGES_REQUESTED = kind(
+    "agreement_changes_requested",
+    WORKFLOW,
+    AgreementVersion,
+    select_related=_OF_AGREEMENT,
+    can_see=_via_agreement,
+    context=lambda v: {
+        "agreement": v.agreement,
+        "version": v,
+        "partnership": v.agreement.partnership,
+        "event": v.agreement.events.filter(to_status=A.CHANGES_REQUESTED).select_related("by").first(),
+    },
+)
+READY_TO_SIGN = kind(
+    "agreement_ready_to_sign",
+    SIGNING,
+    Agreement,
+    select_related=_PARTIES,
+    context=lambda a: {"agreement": a, "partnership": a.partnership},
+)
+SIGNED = kind(
+    "agreement_signed",
+    SIGNING,
+    Signature,
+    select_related=(*_OF_AGREEMENT, "version"),
+    can_see=_via_agreement,
+    context=lambda s: {"agreement": s.agreement, "signature": s, "partnership": s.agreement.partnership},
+)
+
+# The review date comes from the agreement's review commitment (which moves on each review).
+REVIEW_DUE = {
+    days: kind(
+        f"agreement_review_in_{days}_days",
+        DATES,
+        Commitment,
+        "agreement_review_due",
+        select_related=_PARTIES,
+        can_see=_via_partnership,
+        context=lambda c: {"commitment": c, "partnership": c.partnership},
+    )
+    for days in (60, 30, 7)
+}
+EXPIRY = {
+    days: kind(
+        f"agreement_ends_in_{days}_days" if days else "agreement_ended_by_term",
+        DATES,
+        Agreement,
+        "agreement_expiry",
+        select_related=_PARTIES,
+        context=lambda a: {"agreement": a, "partnership": a.partnership},
+    )
+    for days in (60, 30, 7, 0)
+}
+# Each reminder covers the days from its own offset down to the next one's, so an agreement
+# that starts inside the 30-day window gets the 30-day reminder, not the 60-day one as well.
+WINDOWS = {60: (31, 60), 30: (8, 30), 7: (0, 7)}
+# An agreement whose term ended longer ago than this is not reminded about any more.
+ENDED_LOOK_BACK = timedelta(days=30)
+
+
+def both_sides(partnership, people) -> list:
+    return people.get(partnership.institution_id, []) + people.get(partnership.police_force_id, [])
+
+
+def side_people(partnership, side, people) -> list:
+    org = partnership.institution_id if side == Side.INSTITUTION else partnership.police_force_id
+    return people.get(org, [])
+
+
+# --- events, called by services --------------------------------------------------------------
+
+
+def _notify(kind_, obj, partnership, recipients, title, url):
+    from notifications.services import notify
+
+    notify(kind_.key, obj, recipients, title=title, url=url)
+
+
+def review_requested(version):
+    agreement = version.agreement
+    p = agreement.partnership
+    people = liaison_officers([p.police_force_id])
+    title = f"Review requested: {agreement.title}, version {version.number}"
+    _notify(REVIEW_REQUESTED, version, p, side_people(p, Side.POLICE, people), title, agreement.get_absolute_url())
+
+
+def changes_requested(version):
+    agreement = version.agreement
+    p = agreement.partnership
+    people = liaison_officers([p.institution_id])
+    title = f"Changes requested: {agreement.title}, version {version.number}"
+    _notify(
+        CHANGES_REQUESTED, version, p, side_people(p, Side.INSTITUTION, people), title, agreement.get_absolute_url()
+    )
+
+
+def ready_to_sign(agreement):
+    p = agreement.partnership
+    people = liaison_officers([p.institution_id, p.police_force_id])
+    title = f"Ready to sign: {agreement.title}"
+    _notify(READY_TO_SIGN, agreement, p, both_sides(p, people), title, agreement.get_absolute_url())
+
+
+def signed(signature):
+    agreement = signature.agreement
+    p = agreement.partnership
+    people = liaison_officers([p.institution_id, p.police_force_id])
+    others = [u for u in both_sides(p, people) if u.pk != signature.signer_id]
+    if agreement.status == A.IN_FORCE:
+        title = f"Signed by both sides and in force: {agreement.title}"
+    else:
+        title = f"Signed by {signature.organisation_name}: {agreement.title}"
+    _notify(SIGNED, signature, p, others, title, agreement.get_absolute_url())
+
+
+# --- the sweep's sources ---------------------------------------------------------------------
+
+
+def _review_source(days):
+    kind_ = REVIEW_DUE[days]
+    low, high = WINDOWS[days]
+
+    @source(kind_)
+    def find(now, limit):
+        today = timezone.localdate(now)
+        commitments = (
+            Commitment.objects.filter(
+                not_logged(kind_, OuterRef("due_on")),
+                kind=CommitmentKind.REVIEW,
+                active=True,
+                due_on__gte=today + timedelta(days=low),
+                due_on__lte=today + timedelta(days=high),
+            )
+            .select_related(*_PARTIES)
+            .order_by("pk")[:limit]
+        )
+        people = liaison_officers(
+            org for c in commitments for org in (c.partnership.institution_id, c.partnership.police_force_id)
+        )
+        return [
+            Due(
+                c,
+                both_sides(c.partnership, people),
+                c.due_on,
+                f"Review of {c.source} due on {c.due_on:%-d %b %Y}",
+                c.source_url or c.partnership.get_absolute_url(),
+            )
+            for c in commitments
+        ]
+
+    return find
+
+
+def _expiry_source(days):
+    kind_ = EXPIRY[days]
+
+    @source(kind_)
+    def find(now, limit):
+        today = timezone.localdate(now)
+        if days:
+            low, high = WINDOWS[days]
+            window = {"expires_on__gte": today + timedelta(days=low), "expires_on__lte": today + timedelta(days=high)}
+        else:
+            window = {"expires_on__lte": today, "expires_on__gt": today - ENDED_LOOK_BACK}
+        agreements = (
+            Agreement.objects.filter(not_logged(kind_, OuterRef("expires_on")), status=A.IN_FORCE, **window)
+            .select_related(*_PARTIES)
+            .order_by("pk")[:limit]
+        )
+        people = liaison_officers(
+            org for a in agreements for org in (a.partnership.institution_id, a.partnership.police_force_id)
+        )
+        verb = "ended" if not days else "ends"
+        return [
+            Due(
+                a,
+                both_sides(a.partnership, people),
+                a.expires_on,
+                f"{a.title} {verb} on {a.expires_on:%-d %b %Y}",
+                a.get_absolute_url(),
+            )
+            for a in agreements
+        ]
+
+    return find
+
+
+for _days in REVIEW_DUE:
+    _review_source(_days)
+for _days in EXPIRY:
+    _expiry_source(_days)
+
+
+@catch_up
+def render_missing_signed_pdfs(now, limit):
+    """Queue the signed PDF of agreements in force without one (their task was never queued)."""
+    from portal.queue import publish
+
+    from .tasks import render_signed_pdf
+
+    # Give the task queued when the last side signed a few minutes to finish first.
+    pending = Agreement.objects.filter(status=A.IN_FORCE, signed_pdf="", signed_at__lt=now - timedelta(minutes=5))
+    for pk in pending.values_list("pk", flat=True)[:limit]:
+        publish(render_signed_pdf, pk)

@@ -1,0 +1,93 @@
+"""Each user's notifications: the list, opening one (which marks it read), and settings."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnerships.views.common import paginate
+
+from . import services
+from .kinds import GROUPS
+from .models import Muted, Notification
+
+app_name = "notifications"
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    unread_only = request.GET.get("show") == "unread"
+    notes = Notification.objects.inbox_of(request.user).only("title", "url", "created_at", "read_at")
+    unread = notes.unread().count()
+    if unread_only:
+        notes = notes.unread()
+    context = paginate(request, notes)
+    context.update(notifications=context["page_obj"].object_list, unread_only=unread_only, unread=unread)
+    return render(request, "notifications/list.html", context)
+
+
+@login_required
+@require_GET
+def notification_open(request, pk):
+    note = get_object_or_404(Notification.objects.inbox_of(request.user), pk=pk)
+    services.mark_read(request.user, [note.pk])
+    # The stored address is the portal's own; never follow one that points elsewhere.
+    if url_has_allowed_host_and_scheme(note.url, allowed_hosts=None) and note.url.startswith("/"):
+        return HttpResponseRedirect(note.url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = services.mark_read(request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("notifications:list")
+
+
+ALWAYS_SENT = "These are always sent: they are about your own bookings or signatures."
+
+
+class SettingsForm(forms.Form):
+    def __init__(self, *args, muted=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = sorted(GROUPS.values(), key=lambda g: (not g.essential, g.label))
+        for group in self.groups:
+            self.fields[group.key] = forms.BooleanField(
+                label=group.label,
+                help_text=group.description
+                + (
+                    " These are always sent: they are about your own bookings or signatures." if group.essential else ""
+                ),
+                required=False,
+                initial=group.key not in muted,
+                disabled=group.essential,
+            )
+
+    def muted_groups(self):
+        return [g.key for g in self.groups if not g.essential and not self.cleaned_data.get(g.key)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    muted = set(Muted.objects.filter(user=request.user).values_list("group", flat=True))
+    form = SettingsForm(request.POST or None, muted=muted)
+    if request.method == "POST" and form.is_valid():
+        services.set_muted(request.user, form.muted_groups())
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notifications:settings")
+    return render(request, "notifications/settings.html", {"form": form})
+
+
+urlpatterns = [
+    path("", notification_list, name="list"),
+    path("<int:pk>/open/", notification_open, name="open"),
+    path("read/", mark_all_read, name="mark_all_read"),
+    path("settings/", notification_settings, name="settings"),
+]

@@ -1,0 +1,154 @@
+"""What the portal reminds partners about, found by the sweep from the data.
+
+Actions due tomorrow (or today) and overdue, for the action's owner (or, when the owner has
+no account, their side's single point of contact); information shared 30 days ago with no
+outcome feedback yet, for the receiving side's liaison officers; and a partnership that has
+not met for longer than its agreement's meeting frequency, for both sides' liaison officers.
+"""
+
+from datetime import timedelta
+
+from django.db.models import OuterRef
+from django.utils import timezone
+
+from notifications.kinds import Due, group, kind, liaison_officers, not_logged, source
+
+from .models import Action, Commitment, CommitmentKind, Direction, InformationShare
+from .models.activity import OPEN_ACTION_STATUSES
+
+ACTIONS = group("actions", "Actions", "An action of yours due tomorrow, and one that has become overdue.")
+SHARES = group(
+    "share_feedback", "Outcome feedback", "Information your side received 30 days ago with no outcome recorded yet."
+)
+MEETINGS = group(
+    "meetings_overdue", "Meetings overdue", "A partnership that has not met as often as its agreement says."
+)
+
+_ACTION = ("partnership", "owner__user", "partnership__institution_contact__user", "partnership__police_contact__user")
+ACTION_DUE = kind(
+    "action_due", ACTIONS, Action, select_related=_ACTION, context=lambda a: {"action": a, "partnership": a.partnership}
+)
+ACTION_OVERDUE = kind(
+    "action_overdue",
+    ACTIONS,
+    Action,
+    select_related=_ACTION,
+    context=lambda a: {"action": a, "partnership": a.partnership},
+)
+SHARE_AWAITING_FEEDBACK = kind(
+    "share_awaiting_feedback",
+    SHARES,
+    InformationShare,
+    select_related=("partnership__institution", "partnership__police_force"),
+    context=lambda s: {"share": s, "partnership": s.partnership},
+)
+MEETINGS_OVERDUE = kind(
+    "meetings_overdue",
+    MEETINGS,
+    Commitment,
+    select_related=("partnership__institution", "partnership__police_force"),
+    context=lambda c: {"commitment": c, "partnership": c.partnership},
+)
+
+FEEDBACK_AFTER = timedelta(days=30)
+
+
+def _action_owner(action) -> list:
+    user = action.owner.user
+    if user is None:
+        # The owner has no account: tell the single point of contact of the owner's side.
+        p = action.partnership
+        spoc = p.institution_contact if action.owner.organisation_id == p.institution_id else p.police_contact
+        user = spoc.user if spoc is not None else None
+    return [user] if user is not None and user.is_active else []
+
+
+def _open_actions(kind_):
+    return (
+        Action.objects.filter(not_logged(kind_, OuterRef("due_date")), status__in=OPEN_ACTION_STATUSES)
+        .select_related(*_ACTION, "owner")
+        .order_by("pk")
+    )
+
+
+@source(ACTION_DUE)
+def actions_due(now, limit):
+    today = timezone.localdate(now)
+    # Due tomorrow, or today (in case the sweep could not run yesterday).
+    actions = _open_actions(ACTION_DUE).filter(due_date__gte=today, due_date__lte=today + timedelta(days=1))[:limit]
+    return [
+        Due(
+            a,
+            _action_owner(a),
+            a.due_date,
+            f"Action due {'today' if a.due_date == today else 'tomorrow'}: {a.title}",
+            a.get_absolute_url(),
+        )
+        for a in actions
+    ]
+
+
+@source(ACTION_OVERDUE)
+def actions_overdue(now, limit):
+    today = timezone.localdate(now)
+    actions = _open_actions(ACTION_OVERDUE).filter(due_date__lt=today)[:limit]
+    return [
+        Due(
+            a,
+            _action_owner(a),
+            a.due_date,
+            f"Action overdue since {a.due_date:%-d %b}: {a.title}",
+            a.get_absolute_url(),
+        )
+        for a in actions
+    ]
+
+
+@source(SHARE_AWAITING_FEEDBACK)
+def shares_awaiting_feedback(now, limit):
+    today = timezone.localdate(now)
+    shares = (
+        InformationShare.objects.awaiting_feedback()
+        .filter(not_logged(SHARE_AWAITING_FEEDBACK), erased_at=None, shared_on__lte=today - FEEDBACK_AFTER)
+        .select_related("partnership__institution", "partnership__police_force")
+        .order_by("pk")[:limit]
+    )
+    people = liaison_officers(
+        s.partnership.police_force_id if s.direction == Direction.TO_POLICE else s.partnership.institution_id
+        for s in shares
+    )
+    items = []
+    for s in shares:
+        p = s.partnership
+        receiver = p.police_force_id if s.direction == Direction.TO_POLICE else p.institution_id
+        title = f"Outcome feedback awaited: {s.get_category_display()} shared on {s.shared_on:%-d %b %Y}"
+        items.append(Due(s, people.get(receiver, []), s.shared_on, title, s.get_absolute_url()))
+    return items
+
+
+@source(MEETINGS_OVERDUE)
+def meetings_overdue(now, limit):
+    today = timezone.localdate(now)
+    commitments = (
+        Commitment.objects.filter(
+            not_logged(MEETINGS_OVERDUE, OuterRef("due_on")),
+            kind=CommitmentKind.MEETINGS,
+            active=True,
+            due_on__lt=today,
+        )
+        .select_related("partnership__institution", "partnership__police_force")
+        .order_by("pk")[:limit]
+    )
+    people = liaison_officers(
+        org for c in commitments for org in (c.partnership.institution_id, c.partnership.police_force_id)
+    )
+    return [
+        Due(
+            c,
+            people.get(c.partnership.institution_id, []) + people.get(c.partnership.police_force_id, []),
+            c.due_on,
+            f"No meeting since {c.last_met_on or c.since:%-d %b %Y}: {c.partnership.title} (meet {c.frequency})",
+            c.partnership.get_absolute_url(),
+        )
+        for c in commitments
+    ]
