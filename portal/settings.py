@@ -226,6 +226,17 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
     raise ImproperlyConfigured("CELERY_BROKER_URL must start with redis://, rediss://, amqp:// or amqps://.")
+else:
+    # Publishing from a request gives up quickly (about half a second) when the broker is down:
+    # the request still succeeds and the sweep queues the work later. Workers reconnect on
+    # their own terms (CELERY_BROKER_CONNECTION_RETRY*), which these options do not touch.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        "socket_connect_timeout": 2,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -187,9 +187,9 @@ def test_cancelling_a_session_emails_everyone_with_a_place_and_cancels_their_boo
     assert all(m.subject.startswith("Cancelled: Sexual assault awareness") for m in sent_mail())
     assert all("Reason: The trainer is ill." in m.body for m in sent_mail())
     (waitlisted_email,) = [m for m in sent_mail() if m.to == [university_liaison.email]]
-    assert "Your waitlist place is cancelled." in waitlisted_email.body
+    assert "Your booking is cancelled." in waitlisted_email.body
     (booked_email,) = [m for m in sent_mail() if m.to == [staff_member.email]]
-    assert "Your place is cancelled." in booked_email.body
+    assert "Your booking is cancelled." in booked_email.body
 
 
 def test_only_the_provider_cancels_a_session(session, staff_member, university_liaison, outsider):
