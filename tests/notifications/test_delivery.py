@@ -4,6 +4,7 @@ The reminder used throughout is the simplest one the sweep finds: a session star
 tomorrow, for each person booked on it.
 """
 
+import os
 import smtplib
 import threading
 import time
@@ -83,20 +84,24 @@ def flaky_mail(settings):
 @contextmanager
 def broker_at(url):
     """Point the Celery app (and its connection pools) at ``url``, then back."""
-    saved = app.conf.broker_url, app.conf.broker_transport_options
+    saved = app.conf.broker_url, app.conf.broker_transport_options, os.environ.get("CELERY_BROKER_URL")
 
     def reset_pools():
         app._pool = None
         app.amqp._producer_pool = None
 
     reset_pools()
-    app.conf.broker_url = url
+    app.conf.broker_url = os.environ["CELERY_BROKER_URL"] = url  # Celery reads the variable first
     app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
     try:
         yield
     finally:
         reset_pools()
-        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app.conf.broker_url, app.conf.broker_transport_options, variable = saved
+        if variable is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = variable
 
 
 def wait_for(condition, seconds=20):
