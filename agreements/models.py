@@ -164,10 +164,10 @@ class Agreement(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     expires_on = models.DateField(
-        "term ends on",
+        "last day of the term",
         null=True,
         blank=True,
-        help_text="The effective date plus the term, set when it comes into force.",
+        help_text="The day before the effective date plus the term; set when it comes into force.",
     )
     signed_pdf = models.FileField(upload_to="agreements/signed/", blank=True)
     signed_pdf_sha256 = models.CharField(max_length=64, blank=True)

@@ -217,7 +217,8 @@ def _expiry_source(days):
             low, high = WINDOWS[days]
             window = {"expires_on__gte": today + timedelta(days=low), "expires_on__lte": today + timedelta(days=high)}
         else:
-            window = {"expires_on__lte": today, "expires_on__gt": today - ENDED_LOOK_BACK}
+            # ``expires_on`` is the last day in force: "ended" is said the day after.
+            window = {"expires_on__lt": today, "expires_on__gte": today - ENDED_LOOK_BACK}
         agreements = (
             Agreement.objects.filter(not_logged(kind_, OuterRef("expires_on")), status=A.IN_FORCE, **window)
             .select_related(*_PARTIES)

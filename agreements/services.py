@@ -9,7 +9,7 @@ signed by one side → in force → ended or superseded. Every move is checked h
 import hashlib
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -317,7 +317,8 @@ def term_end(agreement):
     """The last day of the term: the effective date (or today) plus the term, if it has one."""
     if not agreement.term_months:
         return None
-    return (agreement.effective_date or timezone.localdate()) + relativedelta(months=agreement.term_months)
+    start = agreement.effective_date or timezone.localdate()
+    return start + relativedelta(months=agreement.term_months) - timedelta(days=1)
 
 
 def _enter_into_force(agreement, *, by):

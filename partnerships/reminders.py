@@ -54,13 +54,19 @@ FEEDBACK_AFTER = timedelta(days=30)
 
 
 def _action_owner(action) -> list:
+    """The owner; or, when the owner has no (active) account, the single point of contact of
+    the owner's side (both sides' for another agency's owner)."""
     user = action.owner.user
-    if user is None:
-        # The owner has no account: tell the single point of contact of the owner's side.
-        p = action.partnership
-        spoc = p.institution_contact if action.owner.organisation_id == p.institution_id else p.police_contact
-        user = spoc.user if spoc is not None else None
-    return [user] if user is not None and user.is_active else []
+    if user is not None and user.is_active:
+        return [user]
+    p = action.partnership
+    if action.owner.organisation_id == p.institution_id:
+        contacts = [p.institution_contact]
+    elif action.owner.organisation_id == p.police_force_id:
+        contacts = [p.police_contact]
+    else:
+        contacts = [p.institution_contact, p.police_contact]
+    return [c.user for c in contacts if c is not None and c.user is not None and c.user.is_active]
 
 
 def _open_actions(kind_):

@@ -69,7 +69,9 @@ def _when(session):
 
 def _booked():
     return (
-        Booking.objects.filter(status=BookingStatus.BOOKED, session__status=SessionStatus.SCHEDULED)
+        Booking.objects.filter(
+            status=BookingStatus.BOOKED, session__status=SessionStatus.SCHEDULED, attendee__is_active=True
+        )
         .select_related(*_BOOKING)
         .annotate(session_day=TruncDate("session__starts_at"))
         .order_by("pk")
@@ -77,13 +79,14 @@ def _booked():
 
 
 def _before_session(kind_, now, limit, *, ahead, until):
-    # Due from ``ahead`` before the start until ``until`` before it; a booking made inside
-    # that window has just had its confirmation and gets no reminder of this kind.
+    # Due from ``ahead`` before the start until ``until`` before it; a place given inside
+    # that window has just been confirmed, so it gets no reminder of this kind.
     bookings = _booked().filter(
         not_logged(kind_, OuterRef("session_day")),
         session__starts_at__lte=now + ahead,
         session__starts_at__gt=now + until,
-        created_at__lte=F("session__starts_at") - ahead,
+        # Booked (or promoted from the waitlist: the last change) before the window opened.
+        updated_at__lte=F("session__starts_at") - ahead,
     )
     return bookings[:limit]
 
@@ -111,6 +114,7 @@ def feedback_requests(now, limit):
     bookings = (
         Booking.objects.filter(
             status=BookingStatus.ATTENDED,
+            attendee__is_active=True,
             session__ends_at__lte=now,
             session__ends_at__gt=now - LOOK_BACK,
         )

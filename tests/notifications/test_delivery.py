@@ -49,7 +49,8 @@ def booked(tomorrow_session, university):
         Booking.objects.create(session=tomorrow_session, attendee=person, status=BookingStatus.BOOKED)
         for person in people
     ]
-    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(created_at=timezone.now() - timedelta(days=7))
+    week_ago = timezone.now() - timedelta(days=7)
+    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(created_at=week_ago, updated_at=week_ago)
     return bookings
 
 
@@ -102,6 +103,15 @@ def broker_at(url):
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
             os.environ["CELERY_BROKER_URL"] = variable
+
+
+@contextmanager
+def worker():
+    """A real Celery worker on the configured broker, after emptying the queue of messages that
+    other tests published for rows their rollback has since removed."""
+    app.control.purge()
+    with start_worker(app, perform_ping_check=False, loglevel="WARNING"):
+        yield
 
 
 def wait_for(condition, seconds=20):
@@ -264,10 +274,10 @@ def test_nothing_is_sent_about_an_object_that_no_longer_exists(booked):
 @pytest.mark.django_db(transaction=True)
 def test_booking_with_the_broker_down_succeeds_and_is_confirmed_by_the_next_sweep(
     client,
-    course,
-    partnership,
+    course,  # noqa: F811 - the shared fixture
+    partnership,  # noqa: F811 - the shared fixture
     staff_member,
-    caplog,  # noqa: F811
+    caplog,
 ):
     start = timezone.now().replace(microsecond=0) + timedelta(days=14)
     session = Session.objects.create(
@@ -292,7 +302,7 @@ def test_booking_with_the_broker_down_succeeds_and_is_confirmed_by_the_next_swee
     assert mail.outbox == []
 
     # The broker is back (the configured one: Redis in CI, the filesystem locally).
-    with start_worker(app, perform_ping_check=False, loglevel="WARNING"):
+    with worker():
         report = services.send_due_reminders()
         assert report.queued >= 1
         assert wait_for(lambda: Notification.objects.get(pk=note.pk).delivery == Delivery.SENT)
@@ -302,7 +312,7 @@ def test_booking_with_the_broker_down_succeeds_and_is_confirmed_by_the_next_swee
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_sweep_and_emails_the_reminders(booked):
-    with start_worker(app, perform_ping_check=False, loglevel="WARNING"):
+    with worker():
         tasks.sweep.delay()
         assert wait_for(lambda: Notification.objects.filter(delivery=Delivery.SENT).count() == 3)
     assert reminders_sent() == sorted(b.attendee.email for b in booked)
@@ -313,7 +323,7 @@ def test_a_real_worker_runs_the_sweep_and_emails_the_reminders(booked):
 def test_a_real_worker_retries_a_failed_send_and_sends_it_once(booked, flaky_mail, settings):
     settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
     Booking.objects.exclude(pk=booked[0].pk).delete()
-    with start_worker(app, perform_ping_check=False, loglevel="WARNING"):
+    with worker():
         tasks.sweep.delay()
         assert wait_for(lambda: Notification.objects.filter(delivery=Delivery.SENT).exists(), seconds=30)
         time.sleep(1)  # room for a duplicate to show up, if there were one

@@ -175,3 +175,16 @@ def test_demo_users_can_log_in(client):
     seed()
     response = client.post("/accounts/login/", {"username": "police.liaison", "password": "partnership-demo-2026"})
     assert response.status_code == 302
+
+
+def test_seed_demo_records_the_reminders_the_demo_is_due_once():
+    from notifications.models import Notification
+
+    first = seed()
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {"booking_confirmed", "action_overdue", "agreement_signed"} <= kinds
+    assert Notification.objects.filter(shown=True, recipient__username="uni.liaison").exists()
+    count = Notification.objects.count()
+    assert "0 reminders" not in first
+    assert "0 reminders" in seed()
+    assert Notification.objects.count() == count

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from notifications.services import send_due_reminders
 from portal import demo
 
 
@@ -9,6 +10,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = demo.seed()
+        # Record the reminders the demo data is due now, so the bell has them at once; the
+        # worker emails them (to var/mail/ with make run). Beat's sweep keeps them coming.
+        report = send_due_reminders()
+        created["reminders"] = report.total
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"Demo data ready (created now: {summary}).")
         self.stdout.write("")
