@@ -28,6 +28,7 @@ def notification_list(request):
         notes = notes.unread()
     context = paginate(request, notes)
     context.update(notifications=context["page_obj"].object_list, unread_only=unread_only, unread=unread)
+    context["unread_notifications"] = unread  # the bell's count, already known here
     return render(request, "notifications/list.html", context)
 
 
@@ -77,7 +78,7 @@ class SettingsForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     muted = set(Muted.objects.filter(user=request.user).values_list("group", flat=True))
-    form = SettingsForm(request.POST or None, muted=muted)
+    form = SettingsForm(request.POST if request.method == "POST" else None, muted=muted)
     if request.method == "POST" and form.is_valid():
         services.set_muted(request.user, form.muted_groups())
         messages.success(request, "Your notification settings are saved.")
