@@ -127,7 +127,8 @@ def shares_awaiting_feedback(now, limit):
     for s in shares:
         p = s.partnership
         receiver = p.police_force_id if s.direction == Direction.TO_POLICE else p.institution_id
-        title = f"Outcome feedback awaited: {s.get_category_display()} shared on {s.shared_on:%-d %b %Y}"
+        # No category or text in the title: it is also the email's subject, seen in inbox previews.
+        title = f"Outcome feedback awaited: information shared on {s.shared_on:%-d %b %Y}"
         items.append(Due(s, people.get(receiver, []), s.shared_on, title, s.get_absolute_url()))
     return items
 

@@ -102,6 +102,10 @@ def main(base):
         log_in(page, base, "uni.liaison")
         page.goto(f"{base}/training/compliance/")
         shot(page, "training-compliance")
+        page.goto(f"{base}/notifications/")
+        shot(page, "notifications", full_page=False)
+        page.goto(f"{base}/notifications/settings/")
+        shot(page, "notification-settings")
         browser.close()
 
 
