@@ -177,19 +177,16 @@ def _review_source(days):
     low, high = WINDOWS[days]
 
     @source(kind_)
-    def find(now, limit):
+    def find(now, batch):
         today = timezone.localdate(now)
-        commitments = (
-            Commitment.objects.filter(
-                not_logged(kind_, OuterRef("due_on")),
-                kind=CommitmentKind.REVIEW,
-                active=True,
-                due_on__gte=today + timedelta(days=low),
-                due_on__lte=today + timedelta(days=high),
-            )
-            .select_related(*_PARTIES)
-            .order_by("pk")[:limit]
-        )
+        commitments = Commitment.objects.filter(
+            not_logged(kind_, OuterRef("due_on")),
+            kind=CommitmentKind.REVIEW,
+            active=True,
+            due_on__gte=today + timedelta(days=low),
+            due_on__lte=today + timedelta(days=high),
+        ).select_related(*_PARTIES)
+        commitments = batch.of(commitments)
         people = liaison_officers(
             org for c in commitments for org in (c.partnership.institution_id, c.partnership.police_force_id)
         )
@@ -211,7 +208,7 @@ def _expiry_source(days):
     kind_ = EXPIRY[days]
 
     @source(kind_)
-    def find(now, limit):
+    def find(now, batch):
         today = timezone.localdate(now)
         if days:
             low, high = WINDOWS[days]
@@ -219,11 +216,10 @@ def _expiry_source(days):
         else:
             # ``expires_on`` is the last day in force: "ended" is said the day after.
             window = {"expires_on__lt": today, "expires_on__gte": today - ENDED_LOOK_BACK}
-        agreements = (
-            Agreement.objects.filter(not_logged(kind_, OuterRef("expires_on")), status=A.IN_FORCE, **window)
-            .select_related(*_PARTIES)
-            .order_by("pk")[:limit]
-        )
+        agreements = Agreement.objects.filter(
+            not_logged(kind_, OuterRef("expires_on")), status=A.IN_FORCE, **window
+        ).select_related(*_PARTIES)
+        agreements = batch.of(agreements)
         people = liaison_officers(
             org for a in agreements for org in (a.partnership.institution_id, a.partnership.police_force_id)
         )

@@ -61,9 +61,24 @@ class Due:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """One batch of a source's query: up to ``size`` rows after primary key ``after``.
+
+    Sweeping in key order means each batch starts where the last one ended, so rows already
+    logged by an earlier batch of the same sweep are not looked at again.
+    """
+
+    size: int
+    after: int = 0
+
+    def of(self, queryset):
+        return queryset.filter(pk__gt=self.after).order_by("pk")[: self.size]
+
+
+@dataclass(frozen=True)
 class Source:
     kind: Kind
-    find: Callable[[datetime, int], list[Due]]
+    find: Callable[[datetime, Batch], list[Due]]
 
 
 GROUPS: dict[str, Group] = {}
@@ -84,7 +99,11 @@ def kind(key, group, model, template=None, **options) -> Kind:
 
 
 def source(kind: Kind):
-    """Register ``find(now, limit) -> list[Due]`` as the sweep's source of ``kind`` reminders."""
+    """Register ``find(now, batch) -> list[Due]`` as the sweep's source of ``kind`` reminders.
+
+    ``find`` returns the reminders due at ``now`` that are not yet in the log, taking its rows
+    through ``batch.of(queryset)``; each ``Due.obj`` is a row of that queryset.
+    """
 
     def register(find):
         if not any(s.kind.key == kind.key for s in SOURCES):

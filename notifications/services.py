@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from portal import mail
 
-from .kinds import CATCH_UPS, GROUPS, KINDS, SOURCES, Due
+from .kinds import CATCH_UPS, GROUPS, KINDS, SOURCES, Batch, Due
 from .models import Delivery, Muted, Notification
 
 logger = logging.getLogger(__name__)
@@ -57,11 +57,12 @@ def _muted(recipient_ids, group_key) -> set[int]:
     return set(Muted.objects.filter(user_id__in=recipient_ids, group=group_key).values_list("user_id", flat=True))
 
 
-def record(kind_key: str, items: list[Due]) -> list[int]:
+def record(kind_key: str, items: list[Due], *, pending_ids=True) -> list[int]:
     """Insert log rows for ``items`` (those already in the log are left as they are).
 
-    Returns the ids of rows that wait to be emailed, for ``enqueue``. Three queries whatever
-    the number of items: the mutes, the insert, the ids.
+    Returns the ids of rows that wait to be emailed, for ``enqueue`` (unless ``pending_ids``
+    is false: the sweep finds them all at once afterwards). At most three queries whatever the
+    number of items: the mutes, the insert, the ids.
     """
     kind = KINDS[kind_key]
     if not items:
@@ -85,6 +86,8 @@ def record(kind_key: str, items: list[Due]) -> list[int]:
                 row.delivery, row.reason = Delivery.SKIPPED, "No email address."
             rows.append(row)
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if not pending_ids:
+        return []
     return list(
         Notification.objects.filter(
             kind=kind.key,
@@ -103,19 +106,24 @@ def notify(kind_key: str, obj, recipients, *, title: str, url: str, occasion: da
         transaction.on_commit(lambda: enqueue(pending))
 
 
+# Ids per send task: publishing is most of a large sweep's time, so a task sends a chunk.
+CHUNK = 50
+
+
 def enqueue(pks) -> int:
-    """Publish one send task per id. Never raises: an unreachable broker is logged, the sweep retries."""
-    from .tasks import send_notification
+    """Publish send tasks for these ids. Never raises: an unreachable broker is logged, the sweep retries."""
+    from .tasks import send_notifications
 
     pks = list(pks)
     if not pks:
         return 0
     queued = []
     try:
-        with send_notification.app.producer_or_acquire() as producer:
-            for pk in pks:
-                send_notification.apply_async((pk,), producer=producer, retry=False)
-                queued.append(pk)
+        with send_notifications.app.producer_or_acquire() as producer:
+            for start in range(0, len(pks), CHUNK):
+                chunk = pks[start : start + CHUNK]
+                send_notifications.apply_async((chunk,), producer=producer, retry=False)
+                queued.extend(chunk)
     except Exception:  # the broker is down or unreachable: kombu and redis raise many kinds
         logger.warning(
             "Could not queue %d of %d notification emails; the next sweep will queue them.",
@@ -145,20 +153,22 @@ def send_due_reminders(now: datetime | None = None, *, batch_size=BATCH_SIZE, ma
     """Record every reminder that is due at ``now`` and queue what waits to be emailed.
 
     Each source's query asks only for reminders that are due and not yet in the log, in
-    batches of ``batch_size``, so the work grows with what is due, never with the data.
+    batches of ``batch_size`` in key order, so the number of queries grows with what is due,
+    never with the data.
     Safe to run twice at once: the unique key lets only one insert of each reminder through.
     """
     now = now or timezone.now()
     recorded = {}
     for source in SOURCES:
-        found = 0
+        found, batch = 0, Batch(batch_size)
         for _ in range(max_batches):
             with transaction.atomic():
-                items = source.find(now, batch_size)
-                record(source.kind.key, items)
+                items = source.find(now, batch)
+                record(source.kind.key, items, pending_ids=False)
             found += len(items)
             if len(items) < batch_size:
                 break
+            batch = Batch(batch_size, after=items[-1].obj.pk)
         recorded[source.kind.key] = found
     for work in CATCH_UPS:
         work(now, batch_size)

@@ -78,10 +78,10 @@ def _open_actions(kind_):
 
 
 @source(ACTION_DUE)
-def actions_due(now, limit):
+def actions_due(now, batch):
     today = timezone.localdate(now)
     # Due tomorrow, or today (in case the sweep could not run yesterday).
-    actions = _open_actions(ACTION_DUE).filter(due_date__gte=today, due_date__lte=today + timedelta(days=1))[:limit]
+    actions = batch.of(_open_actions(ACTION_DUE).filter(due_date__gte=today, due_date__lte=today + timedelta(days=1)))
     return [
         Due(
             a,
@@ -95,9 +95,9 @@ def actions_due(now, limit):
 
 
 @source(ACTION_OVERDUE)
-def actions_overdue(now, limit):
+def actions_overdue(now, batch):
     today = timezone.localdate(now)
-    actions = _open_actions(ACTION_OVERDUE).filter(due_date__lt=today)[:limit]
+    actions = batch.of(_open_actions(ACTION_OVERDUE).filter(due_date__lt=today))
     return [
         Due(
             a,
@@ -111,14 +111,14 @@ def actions_overdue(now, limit):
 
 
 @source(SHARE_AWAITING_FEEDBACK)
-def shares_awaiting_feedback(now, limit):
+def shares_awaiting_feedback(now, batch):
     today = timezone.localdate(now)
     shares = (
         InformationShare.objects.awaiting_feedback()
         .filter(not_logged(SHARE_AWAITING_FEEDBACK), erased_at=None, shared_on__lte=today - FEEDBACK_AFTER)
         .select_related("partnership__institution", "partnership__police_force")
-        .order_by("pk")[:limit]
     )
+    shares = batch.of(shares)
     people = liaison_officers(
         s.partnership.police_force_id if s.direction == Direction.TO_POLICE else s.partnership.institution_id
         for s in shares
@@ -134,18 +134,15 @@ def shares_awaiting_feedback(now, limit):
 
 
 @source(MEETINGS_OVERDUE)
-def meetings_overdue(now, limit):
+def meetings_overdue(now, batch):
     today = timezone.localdate(now)
-    commitments = (
-        Commitment.objects.filter(
-            not_logged(MEETINGS_OVERDUE, OuterRef("due_on")),
-            kind=CommitmentKind.MEETINGS,
-            active=True,
-            due_on__lt=today,
-        )
-        .select_related("partnership__institution", "partnership__police_force")
-        .order_by("pk")[:limit]
-    )
+    commitments = Commitment.objects.filter(
+        not_logged(MEETINGS_OVERDUE, OuterRef("due_on")),
+        kind=CommitmentKind.MEETINGS,
+        active=True,
+        due_on__lt=today,
+    ).select_related("partnership__institution", "partnership__police_force")
+    commitments = batch.of(commitments)
     people = liaison_officers(
         org for c in commitments for org in (c.partnership.institution_id, c.partnership.police_force_id)
     )

@@ -12,9 +12,9 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def publish(task, *args) -> bool:
+def publish(task, *args, countdown=None) -> bool:
     try:
-        task.apply_async(args, retry=False)
+        task.apply_async(args, retry=False, countdown=countdown)
     except Exception:  # kombu, redis and amqp raise different errors for an unreachable broker
         logger.warning("Could not queue %s%r.", task.name, args, exc_info=True)
         return False

@@ -78,7 +78,7 @@ def _booked():
     )
 
 
-def _before_session(kind_, now, limit, *, ahead, until):
+def _before_session(kind_, now, batch, *, ahead, until):
     # Due from ``ahead`` before the start until ``until`` before it; a place given inside
     # that window has just been confirmed, so it gets no reminder of this kind.
     bookings = _booked().filter(
@@ -88,12 +88,12 @@ def _before_session(kind_, now, limit, *, ahead, until):
         # Booked (or promoted from the waitlist: the last change) before the window opened.
         updated_at__lte=F("session__starts_at") - ahead,
     )
-    return bookings[:limit]
+    return batch.of(bookings)
 
 
 @source(SESSION_IN_7_DAYS)
-def sessions_in_7_days(now, limit):
-    bookings = _before_session(SESSION_IN_7_DAYS, now, limit, ahead=timedelta(days=7), until=timedelta(days=1))
+def sessions_in_7_days(now, batch):
+    bookings = _before_session(SESSION_IN_7_DAYS, now, batch, ahead=timedelta(days=7), until=timedelta(days=1))
     return [
         Due(b, [b.attendee], b.session_day, f"In a week: {b.session.course.title}, {_when(b.session)}", _session_url(b))
         for b in bookings
@@ -101,8 +101,8 @@ def sessions_in_7_days(now, limit):
 
 
 @source(SESSION_TOMORROW)
-def sessions_tomorrow(now, limit):
-    bookings = _before_session(SESSION_TOMORROW, now, limit, ahead=timedelta(days=1), until=timedelta(0))
+def sessions_tomorrow(now, batch):
+    bookings = _before_session(SESSION_TOMORROW, now, batch, ahead=timedelta(days=1), until=timedelta(0))
     return [
         Due(b, [b.attendee], b.session_day, f"Tomorrow: {b.session.course.title}, {_when(b.session)}", _session_url(b))
         for b in bookings
@@ -110,7 +110,7 @@ def sessions_tomorrow(now, limit):
 
 
 @source(FEEDBACK_REQUEST)
-def feedback_requests(now, limit):
+def feedback_requests(now, batch):
     bookings = (
         Booking.objects.filter(
             status=BookingStatus.ATTENDED,
@@ -122,8 +122,8 @@ def feedback_requests(now, limit):
         .filter(not_logged(FEEDBACK_REQUEST))
         .select_related(*_BOOKING)
         .annotate(session_day=TruncDate("session__starts_at"))
-        .order_by("pk")[:limit]
     )
+    bookings = batch.of(bookings)
     return [
         Due(
             b,
@@ -146,7 +146,7 @@ REFRESHER_NOTICE = timedelta(days=30)
 
 
 @source(REFRESHER_DUE)
-def refreshers_due(now, limit):
+def refreshers_due(now, batch):
     """The last attended session of a course with a refresher interval, due within 30 days.
 
     One condition per refresher interval in use (a handful), so the query stays one query.
@@ -173,8 +173,8 @@ def refreshers_due(now, limit):
         .exclude(Exists(later))
         .filter(not_logged(REFRESHER_DUE))
         .select_related(*_BOOKING)
-        .order_by("pk")[:limit]
     )
+    bookings = batch.of(bookings)
     return [
         Due(
             b,

@@ -254,7 +254,7 @@ def test_a_claim_left_by_a_dead_worker_is_sent_by_a_later_sweep(booked):
 
 
 def test_sending_tasks_survive_a_killed_worker():
-    for task in (tasks.send_notification, tasks.sweep):
+    for task in (tasks.send_notifications, tasks.send_notification, tasks.sweep):
         assert task.acks_late and task.reject_on_worker_lost
 
 
