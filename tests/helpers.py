@@ -44,3 +44,15 @@ def sent_mail():
     for pk in Notification.objects.filter(delivery=Delivery.PENDING).order_by("pk").values_list("pk", flat=True):
         services.deliver(pk)
     return mail.outbox
+
+
+def wait_for(condition, timeout=30.0) -> bool:
+    """Poll ``condition`` (work a Celery worker thread is doing) until it holds or time runs out."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

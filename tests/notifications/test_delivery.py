@@ -21,7 +21,7 @@ from notifications import services, tasks
 from notifications.models import Delivery, Notification
 from portal.celery import app
 from tests import factories
-from tests.helpers import sent_mail
+from tests.helpers import sent_mail, wait_for
 from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
 from tests.training.conftest import course, unit  # noqa: F401 - shared fixtures
 from training import services as training_services
@@ -112,15 +112,6 @@ def worker():
     app.control.purge()
     with start_worker(app, perform_ping_check=False, loglevel="WARNING"):
         yield
-
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 # --- exactly once -----------------------------------------------------------------------------
@@ -325,7 +316,7 @@ def test_a_real_worker_retries_a_failed_send_and_sends_it_once(booked, flaky_mai
     Booking.objects.exclude(pk=booked[0].pk).delete()
     with worker():
         tasks.sweep.delay()
-        assert wait_for(lambda: Notification.objects.filter(delivery=Delivery.SENT).exists(), seconds=30)
+        assert wait_for(lambda: Notification.objects.filter(delivery=Delivery.SENT).exists(), timeout=30)
         time.sleep(1)  # room for a duplicate to show up, if there were one
     note = Notification.objects.get(kind="session_tomorrow")
     assert note.attempts == 3 and flaky_mail.attempts == 3

@@ -1,7 +1,6 @@
 """The retention sweep as Celery runs it: queued on the real broker, run by a real worker."""
 
 import importlib
-import time
 from datetime import date
 
 import pytest
@@ -12,17 +11,9 @@ from partnerships import tasks
 from partnerships.models import InformationShare
 from portal.celery import app
 from tests import factories
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_worker_erases_expired_shares_and_keeps_the_rest(partnership):
