@@ -20,3 +20,18 @@ class AuthorisationFailureLogMiddleware:
                 request.method,
             )
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header (Django has no setting for it) on every response."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

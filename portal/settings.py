@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "simple_history",
     "portal",
@@ -99,11 +104,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Administrators and police liaison officers (and anyone who has set it up) must confirm
+    # a one-time code before anything else.
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.AuthorisationFailureLogMiddleware",
@@ -276,6 +286,49 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Nothing in the portal uses these browser features: deny them to any page and frame.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else from the portal
+# itself only; no inline script or style, no eval, no framing, forms post only to the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Two-factor authentication (django-otp: TOTP apps and one-time recovery codes). Required for
+# these roles; anyone else may turn it on for themselves, and is then always asked for a code.
+TWO_FACTOR_REQUIRED_ROLES = ["administrator", "police_liaison"]
+OTP_TOTP_ISSUER = "Partnership Portal"
+
+# Rate limits (requests per client address per window), kept in the cache: set CACHE_URL to
+# a shared Redis in production so that every web process counts together.
+RATE_LIMITS = {
+    "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 5), 15 * 60),
+    "verify": (env_int("RATE_LIMIT_VERIFY", 30), 60),
+    "two_factor": (env_int("RATE_LIMIT_TWO_FACTOR", 10), 5 * 60),
+}
+if os.environ.get("CACHE_URL", "").strip():
+    CACHES = {"default": env_url("CACHE_URL", environ.Env.cache_url_config, "")}
+
+# Published at /.well-known/security.txt (RFC 9116).
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@example.org")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {

@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from accounts.views import PortalLoginView
+from accounts import two_factor_views
+from accounts.views import PortalLoginView, PortalPasswordResetView
 from portal import views
 
 # One login page for everybody (with the lockout rules): the admin's own form would bypass it.
@@ -16,7 +17,10 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", include(([path("", views.dashboard, name="dashboard")], "portal"))),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    path("accounts/password_reset/", PortalPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/", include(two_factor_views.urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("", include("partnerships.urls")),
     path("agreements/", include("agreements.urls")),
     path("training/", include("training.urls")),

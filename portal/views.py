@@ -1,6 +1,12 @@
+from datetime import UTC, timedelta
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from accounts.models import Role, User
 from agreements.dashboard import agreement_summary
@@ -51,3 +57,16 @@ def dashboard(request):
             context["training_bookings"] = my_upcoming_bookings(user)
         template = f"portal/dashboard_{user.role}.html"
     return render(request, template, context)
+
+
+@require_GET
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): where to report a vulnerability."""
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: en",
+        f"Canonical: {settings.SITE_URL.rstrip('/')}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

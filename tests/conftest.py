@@ -43,6 +43,37 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login`` stands for a whole log-in: for people who must (or chose to) use
+    two-factor authentication, that includes the code. Tests of the code step log in with the
+    real forms instead."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts import two_factor
+    from tests.helpers import second_factor_device
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if two_factor.is_required(user) or two_factor.has_device(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _email_to_outbox(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

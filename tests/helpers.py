@@ -56,3 +56,21 @@ def wait_for(condition, timeout=30.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def second_factor_device(user):
+    """The user's confirmed authenticator (created if missing), as if they had set it up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the user's phone shows now. Clears the record of the last code used, so a test
+    may log the same person in twice within one 30-second step."""
+    from django_otp.oath import TOTP
+
+    type(device).objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

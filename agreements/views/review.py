@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partnerships.models import Contact
 from partnerships.views.common import apply_errors
 from portal.queue import enqueue
+from portal.ratelimit import rate_limited
 
 from .. import diff, permissions, services
 from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side
@@ -467,6 +468,7 @@ def signed_pdf(request, pk):
 
 
 @never_cache
+@rate_limited("verify", methods=("GET",))
 @require_GET
 def verify(request, public_id):
     """Public: who signed which text, for anyone holding the signed PDF. No clause text."""

@@ -86,11 +86,23 @@ def watch_page(page: Page) -> PageLog:
     return log
 
 
+# Console reports of what the Content-Security-Policy blocked, per page: the policy forbids
+# inline script and style, so a template that adds either fails the test that shows it.
+_csp_violations: dict = {}
+
+
 def watch_context(context: BrowserContext) -> None:
     """Record the navigations of every page opened in ``context``, pop-ups included."""
     logs = _context_logs.setdefault(context, [])
 
     def watch(page: Page) -> None:
+        violations = _csp_violations.setdefault(page, [])
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
         log = watch_page(page)
         if log not in logs:
             logs.append(log)
@@ -119,6 +131,9 @@ def set_base_url(context: BrowserContext, url: str) -> None:
 
 def check_accessibility(page: Page) -> None:
     """Run axe-core's WCAG 2.x A/AA rules on the page as it is now; fail listing any violations."""
+    blocked = _csp_violations.get(page, [])
+    if blocked:
+        raise AssertionError("The Content-Security-Policy blocked something: " + "; ".join(blocked))
     url = page.url
     log = _logs.get(page)
     if log is not None:
@@ -171,8 +186,19 @@ def submit_login_form(page: Page, username: str, password: str) -> None:
 
 
 def login(page: Page, user, password: str = PASSWORD) -> None:
-    """Log ``user`` in through the login form; fail if the portal does not let them in."""
+    """Log ``user`` in through the login form (and the code form, for people who need one);
+    fail if the portal does not let them in."""
+    from accounts import two_factor
+    from tests.helpers import second_factor_device, totp_code
+
+    device = second_factor_device(user) if two_factor.is_required(user) else None
     submit_login_form(page, user.username, password)
+    if device is not None and urlsplit(page.url).path == reverse("two_factor_verify"):
+        check_accessibility(page)
+        page.get_by_label("Code").fill(totp_code(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+        check_accessibility(page)
     if urlsplit(page.url).path == reverse("login"):
         errors = page.locator(".alert, .invalid-feedback").all_inner_texts()
         raise AssertionError(f"{user.username} could not log in: {errors or 'no error shown'}")

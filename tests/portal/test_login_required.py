@@ -21,6 +21,7 @@ PUBLIC = {
     "admin:logout",  # POST only; a GET sends the visitor to the admin index, hence to login
     "agreements:verify",  # the public verification page that signed PDFs link to
     "training:feed",  # calendar apps cannot log in: the secret token in the address is the credential
+    "security_txt",  # RFC 9116: how to report a vulnerability, for anyone
 }
 
 SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "uuid": "00000000-0000-0000-0000-000000000001"}

@@ -1,0 +1,113 @@
+"""Two-factor authentication with django-otp: an authenticator app (TOTP) and recovery codes.
+
+Administrators and police liaison officers must use it (``TWO_FACTOR_REQUIRED_ROLES``);
+anyone else may turn it on. After the password, a person with a confirmed device is asked
+for a code (or a recovery code) before any other page; a person who must use it and has no
+device yet is taken to set one up.
+"""
+
+import secrets
+
+import segno
+from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY, match_token, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+RECOVERY_CODES = 10
+
+
+def is_required(user) -> bool:
+    return user.is_superuser or user.role in settings.TWO_FACTOR_REQUIRED_ROLES
+
+
+def has_device(user) -> bool:
+    return user_has_device(user, confirmed=True)
+
+
+# Session keys: django-otp's id of the device that verified this session, and whether the
+# user had a confirmed device when the session began (asked once per session, not per page).
+VERIFIED_KEY = DEVICE_ID_SESSION_KEY
+HAS_DEVICE_KEY = "two_factor_has_device"
+
+
+def is_verified(request) -> bool:
+    # Session data lives on the server: only ``otp_login`` after a correct code sets this key.
+    return bool(request.session.get(VERIFIED_KEY))
+
+
+def remember_device_at_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[HAS_DEVICE_KEY] = has_device(user)
+
+
+def needs_verification(request) -> bool:
+    """Signed in with a password but not (yet) with a second factor that they have or need."""
+    user = request.user
+    if not user.is_authenticated or is_verified(request):
+        return False
+    if is_required(user):
+        return True
+    if HAS_DEVICE_KEY not in request.session:
+        request.session[HAS_DEVICE_KEY] = has_device(user)
+    return request.session[HAS_DEVICE_KEY]
+
+
+def pending_device(user) -> TOTPDevice:
+    """The unconfirmed authenticator being set up (a new secret each time set-up starts over)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def qr_svg(device) -> str:
+    """The otpauth:// address as an inline SVG QR code (no image request, nothing inline to run)."""
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1b1b1b", light="#ffffff")
+
+
+def secret_text(device) -> str:
+    """The secret in base32, in groups of four, for typing into an app by hand."""
+    import base64
+
+    text = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def confirm(request, device, token: str) -> list[str] | None:
+    """Confirm a new authenticator with its first code; return fresh recovery codes, or None."""
+    if not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    codes = new_recovery_codes(device.user)
+    otp_login(request, device)
+    return codes
+
+
+def new_recovery_codes(user) -> list[str]:
+    """Replace the user's recovery codes with ``RECOVERY_CODES`` new ones (each works once)."""
+    static, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    static.token_set.all().delete()
+    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    return codes
+
+
+def verify(request, token: str) -> bool:
+    """Check a code from the app or a recovery code; on success the session is verified."""
+    token = "".join(token.split()).lower()
+    device = match_token(request.user, token)
+    if device is None:
+        return False
+    otp_login(request, device)
+    return True
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def turn_off(user) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
