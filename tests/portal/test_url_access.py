@@ -1,0 +1,520 @@
+"""Every URL in the URL conf, walked: users of an unrelated organisation get 404, visitors the login page.
+
+The URL conf is walked with ``get_resolver()`` (recursing through every ``URLResolver``), so a
+new URL is found the day it is added. Each named URL must be either
+
+* in ``SCOPED``: how to build its arguments from objects owned by one university and its police
+  force. Users of every role from unrelated organisations then GET and POST it and must get 404
+  (405 for a method the view does not take), and an anonymous visitor the login page; or
+* in ``UNSCOPED``, with the reason it takes no object of an organisation.
+
+A URL in neither fails ``test_every_url_has_a_scoping_test`` with "new URL without a scoping test".
+The admin site is one group, checked by ``test_admin_site_is_closed_to_unrelated_users``.
+
+Before the unrelated users try a URL, a user of the owning side opens it and must not get 404:
+otherwise the table would name an object nobody can see, and the 404s would prove nothing.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils import timezone
+
+from agreements import services as agreement_services
+from agreements.models import Agreement
+from notifications.models import Notification
+from tests import factories
+from tests.agreements.conftest import FIELDS, approved, draft, in_review, template  # noqa: F401 - shared fixtures
+from tests.partnerships.conftest import action, engagement, partnership, share  # noqa: F401 - shared fixtures
+from tests.training.conftest import course, session, unit  # noqa: F401 - shared fixtures
+from training import services as training_services
+from training.models import Session, TrainingNeed
+
+# --- Walking the URL conf -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None  # with its namespaces, such as "partnerships:share_detail"
+    namespace: str  # such as "partnerships:" ("" for none)
+    route: str
+    kwargs: frozenset[str]  # the converters' names along the whole route
+
+
+def _kwarg_names(pattern) -> tuple[str, ...]:
+    if isinstance(pattern, RoutePattern):  # path("shares/<int:pk>/")
+        return tuple(pattern.converters)
+    regex = getattr(pattern, "regex", None)  # re_path(r"^(?P<object_id>.+)/$"); the locale prefix has none
+    return tuple(regex.groupindex) if regex is not None else ()
+
+
+def walk(patterns, prefix="", namespace="", kwargs=()):
+    for pattern in patterns:
+        names = kwargs + _kwarg_names(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner, names)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield Route(name, namespace, prefix + str(pattern.pattern), frozenset(names))
+
+
+ROUTES = list(walk(get_resolver().url_patterns))
+
+
+def is_admin(route: Route) -> bool:
+    return route.namespace.startswith("admin:")
+
+
+def accepted_methods(view) -> set[str]:
+    """The HTTP methods ``view`` takes (of GET and POST): what reaches it past its method decorator.
+
+    A class-based view takes the methods it defines. A function view takes those listed by
+    ``require_http_methods`` (``require_GET``, ``require_POST`` and ``require_safe`` use it),
+    found in the closure of one of the wrappers that ``functools.wraps`` chains through
+    ``__wrapped__``; with no such decorator it takes every method.
+    """
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return {method for method in ("GET", "POST") if hasattr(view_class, method.lower())}
+    function = view
+    while function is not None:
+        code = getattr(function, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = function.__closure__[code.co_freevars.index("request_method_list")]
+            return {method for method in ("GET", "POST") if method in cell.cell_contents}
+        function = getattr(function, "__wrapped__", None)
+    return {"GET", "POST"}
+
+
+# --- What each URL takes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """How to build a URL's arguments from the owners' objects (one dict per URL to try)."""
+
+    build: Callable[[SimpleNamespace], list[dict]]
+    # Who of the owning side opens it first (GET, or an empty POST for a POST-only view) and
+    # must not get 404. Staff members for POST-only views: they see the object but are refused
+    # (403), so the check changes nothing.
+    insider: str = "university_liaison"
+    # What a signed-in user of an unrelated organisation must get for a method the view takes.
+    unrelated: int = 404
+
+
+def pk(*attributes: str, kwarg: str = "pk"):
+    """One URL per named object of ``owned``, its primary key as ``kwarg``."""
+    return lambda owned: [{kwarg: getattr(owned, attribute).pk} for attribute in attributes]
+
+
+# Agreement templates belong to no organisation (every signed-in user may read them, see
+# TemplateQuerySet) and their pages are for administrators: every other user gets 403.
+TEMPLATE_PAGE = {"insider": "administrator", "unrelated": 403}
+
+SCOPED: dict[str, Scoped] = {
+    # Organisations, units and contacts: both parties' own.
+    "partnerships:organisation_detail": Scoped(pk("university", "police_force")),
+    "partnerships:organisation_edit": Scoped(pk("university", "police_force")),
+    "partnerships:unit_create": Scoped(pk("university", "police_force")),
+    "partnerships:contact_create": Scoped(pk("university", "police_force")),
+    "partnerships:unit_edit": Scoped(pk("university_unit", "police_unit")),
+    "partnerships:unit_delete": Scoped(pk("university_unit", "police_unit")),
+    "partnerships:contact_edit": Scoped(pk("university_contact", "police_contact")),
+    "partnerships:contact_delete": Scoped(pk("university_contact", "police_contact")),
+    # The partnership, its engagements, actions and information shares.
+    "partnerships:partnership_detail": Scoped(pk("partnership")),
+    "partnerships:partnership_edit": Scoped(pk("partnership")),
+    "partnerships:partnership_status": Scoped(pk("partnership")),
+    "partnerships:partnership_history": Scoped(pk("partnership")),
+    "partnerships:engagement_create": Scoped(pk("partnership")),
+    "partnerships:engagement_detail": Scoped(pk("engagement")),
+    "partnerships:engagement_edit": Scoped(pk("engagement")),
+    "partnerships:engagement_delete": Scoped(pk("engagement")),
+    "partnerships:action_create": Scoped(pk("partnership")),
+    "partnerships:action_detail": Scoped(pk("action")),
+    "partnerships:action_edit": Scoped(pk("action")),
+    "partnerships:action_status": Scoped(pk("action"), insider="staff"),
+    "partnerships:share_create": Scoped(pk("partnership")),
+    "partnerships:share_detail": Scoped(pk("share")),
+    "partnerships:share_feedback": Scoped(pk("share"), insider="police_liaison"),
+    # Agreements: one in force with its signed PDF, and a draft revised after review (version 1, a comment).
+    "agreements:create": Scoped(pk("partnership", kwarg="partnership_pk")),
+    "agreements:detail": Scoped(pk("reworked_agreement", "signed_agreement")),
+    "agreements:edit": Scoped(pk("reworked_agreement")),
+    "agreements:clauses": Scoped(pk("reworked_agreement", "signed_agreement")),
+    "agreements:clause_edit": Scoped(lambda owned: [{"pk": owned.reworked_agreement.pk, "key": "parties"}]),
+    "agreements:preview": Scoped(pk("reworked_agreement")),
+    "agreements:submit": Scoped(pk("reworked_agreement"), insider="staff"),
+    "agreements:revise": Scoped(pk("reworked_agreement"), insider="staff"),
+    "agreements:review": Scoped(pk("reworked_agreement", "signed_agreement")),
+    "agreements:comment": Scoped(pk("reworked_agreement"), insider="staff"),
+    "agreements:resolve_comment": Scoped(pk("comment", kwarg="comment_pk"), insider="staff"),
+    "agreements:approve": Scoped(pk("reworked_agreement"), insider="staff"),
+    "agreements:request_changes": Scoped(pk("reworked_agreement")),
+    "agreements:sign": Scoped(pk("signed_agreement")),
+    "agreements:compare": Scoped(pk("reworked_agreement", "signed_agreement")),
+    "agreements:draft_pdf": Scoped(pk("reworked_agreement", "signed_agreement")),
+    "agreements:signed_pdf": Scoped(pk("signed_agreement")),
+    "agreements:template_detail": Scoped(pk("template"), **TEMPLATE_PAGE),
+    "agreements:template_new_version": Scoped(pk("template"), **TEMPLATE_PAGE),
+    "agreements:template_clause_edit": Scoped(
+        lambda owned: [{"pk": owned.template.pk, "key": "parties"}], **TEMPLATE_PAGE
+    ),
+    # Training: the force's course, a session offered to the partnership, bookings, a need.
+    "training:course_edit": Scoped(pk("course")),
+    "training:course_feedback": Scoped(pk("course")),
+    "training:session_detail": Scoped(pk("session", "past_session")),
+    "training:session_edit": Scoped(pk("session")),
+    "training:session_cancel": Scoped(pk("session")),
+    "training:book": Scoped(pk("session")),
+    "training:attendance": Scoped(pk("session", "past_session")),
+    "training:session_ics": Scoped(pk("session")),
+    "training:booking_cancel": Scoped(pk("booking", "attended_booking")),
+    "training:certificate": Scoped(pk("attended_booking")),
+    "training:feedback": Scoped(pk("attended_booking")),
+    "training:need_delete": Scoped(pk("need")),
+    # Notifications: the university liaison officer's own.
+    "notifications:open": Scoped(pk("notification")),
+}
+
+UNSCOPED: dict[str, str] = {
+    # Accounts
+    "login": "the login page (two routes share the name): for everybody",
+    "logout": "ends the user's own session",
+    "password_change": "the user's own password; takes no object",
+    "two_factor_manage": "the user's own second factor; takes no object",
+    "two_factor_setup": "sets up the user's own authenticator; takes no object",
+    "two_factor_verify": "checks the user's own code; takes no object",
+    "two_factor_recovery_codes": "replaces the user's own recovery codes; takes no object",
+    "two_factor_off": "turns off the user's own second factor; takes no object",
+    "security_txt": "public (RFC 9116): how to report a vulnerability",
+    "password_change_done": "a confirmation page; takes no object",
+    "password_reset": "public: asks for an email address",
+    "password_reset_done": "public: a confirmation page",
+    "password_reset_confirm": "public: the signed uidb64/token in the address is the credential",
+    "password_reset_complete": "public: a confirmation page",
+    # Pages whose content is filtered with visible_to, taking no object in the address
+    "portal:dashboard": "the home page, filtered to the user's own scope",
+    "partnerships:organisation_list": "a list filtered with visible_to",
+    "partnerships:organisation_create": "a new object; no existing object in the address",
+    "partnerships:partnership_list": "a list filtered with visible_to",
+    "partnerships:partnership_export": "a CSV of the list, filtered with visible_to",
+    "partnerships:partnership_create": "a new object; no existing object in the address",
+    "partnerships:my_actions": "a list filtered with visible_to",
+    "partnerships:shares_awaiting_feedback": "a list filtered with visible_to",
+    "agreements:list": "a list filtered with visible_to",
+    "agreements:template_list": "the administrators' list of templates, which belong to no organisation",
+    "agreements:verify": "public by design: the unguessable public_id printed on a signed PDF, no clause text",
+    "training:session_list": "a list filtered with visible_to",
+    "training:calendar_month": "a month of visible sessions; year and month are dates, not objects",
+    "training:course_list": "a list filtered with visible_to",
+    "training:course_create": "a new object; no existing object in the address",
+    "training:session_create": "a new object; a ?course= in the query is fetched with visible_to",
+    "training:my_bookings": "a list filtered with visible_to",
+    "training:feed_settings": "the user's own calendar feed address",
+    "training:feed": "public by design: calendar apps cannot log in, the secret token is the credential",
+    "training:needs": "the user's own institution's needs; ?institution= for another is a 404",
+    "training:compliance": "the user's own institution's matrix; ?institution= for another is a 404",
+    "training:compliance_csv": "the same matrix as CSV",
+    "notifications:list": "the user's own notifications",
+    "notifications:mark_all_read": "marks the user's own notifications read",
+    "notifications:settings": "the user's own settings",
+}
+
+
+# --- The owners' objects and the unrelated users ----------------------------------------------
+
+
+@pytest.fixture
+def owned(
+    university,
+    police_force,
+    university_liaison,
+    staff_member,
+    police_liaison,
+    administrator,
+    partnership,  # noqa: F811
+    engagement,  # noqa: F811
+    action,  # noqa: F811
+    share,  # noqa: F811
+    template,  # noqa: F811
+    approved,  # noqa: F811
+    unit,  # noqa: F811
+    course,  # noqa: F811
+    session,  # noqa: F811
+):
+    """One university, its police force and their partnership, with one of everything a URL names."""
+    # The approved agreement, signed by both sides (in force), with its signed PDF stored.
+    for signer, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
+        agreement_services.sign(
+            approved, by=signer, full_name=name, position="Liaison officer", ip_address="192.0.2.1", confirmed=True
+        )
+    stored = default_storage.save("agreements/signed/url-access.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    Agreement.objects.filter(pk=approved.pk).update(signed_pdf=stored)
+    # A second agreement, back to draft after review: version 1 with a comment, changes requested.
+    # (Only one agreement per partnership is in progress at a time.)
+    reworked = agreement_services.start_draft(
+        partnership, template, by=university_liaison, title="Second memorandum", **FIELDS
+    )
+    agreement_services.submit_for_review(reworked, by=university_liaison)
+    comment = agreement_services.comment_on_clause(
+        reworked, clause_key="parties", body="Name the halls.", by=police_liaison
+    )
+    agreement_services.request_changes(reworked, by=police_liaison, comment="See the comment on clause 1.")
+    agreement_services.revise(reworked, by=university_liaison)
+    reworked.refresh_from_db()
+
+    # A booking on the upcoming session, and an attended one on a session now past.
+    booking = training_services.book(session, staff_member, by=staff_member)
+    past_session = Session.objects.create(
+        course=course,
+        starts_at=session.starts_at + timedelta(days=7),
+        ends_at=session.ends_at + timedelta(days=7),
+        capacity=5,
+        offered_to=partnership,
+    )
+    attended = training_services.book(past_session, staff_member, by=staff_member)
+    held = timezone.now() - timedelta(days=30)
+    Session.objects.filter(pk=past_session.pk).update(starts_at=held, ends_at=held + timedelta(hours=3))
+    past_session.refresh_from_db()
+    attended.session = past_session
+    attended = training_services.mark_attendance(attended, attended=True, by=police_liaison)
+    need = TrainingNeed.objects.create(
+        institution=university, role="staff", course=course, created_by=university_liaison
+    )
+
+    notification = Notification.objects.create(
+        kind="booking_confirmed",
+        object_id=booking.pk,
+        recipient=university_liaison,
+        occasion=timezone.localdate(),
+        title="Your place on Sexual assault awareness",
+        url=session.get_absolute_url(),
+    )
+    return SimpleNamespace(
+        people={
+            "university_liaison": university_liaison,
+            "staff": staff_member,
+            "police_liaison": police_liaison,
+            "administrator": administrator,
+        },
+        university=university,
+        police_force=police_force,
+        university_unit=factories.UnitFactory(organisation=university, name="Student Services"),
+        police_unit=unit,
+        university_contact=partnership.institution_contact,
+        police_contact=partnership.police_contact,
+        partnership=partnership,
+        engagement=engagement,
+        action=action,
+        share=share,
+        template=template,
+        signed_agreement=approved,
+        reworked_agreement=reworked,
+        comment=comment,
+        course=course,
+        session=session,
+        past_session=past_session,
+        booking=booking,
+        attended_booking=attended,
+        need=need,
+        notification=notification,
+    )
+
+
+# Text of the owners' objects that no page answered to an unrelated user may contain.
+OWNERS_TEXT = ["Northbridge", "Autumn strategic meeting", "Map late-night taxi ranks", "Sexual assault awareness"]
+
+
+@pytest.fixture
+def unrelated(outsider):
+    """A user of each role from organisations unrelated to the owners (None: an anonymous visitor).
+
+    The unrelated university and force are in a partnership of their own, so their users have a
+    scope to see, just not the owners' objects.
+    """
+    other_university = outsider.organisation
+    other_force = factories.PoliceForceFactory(name="Unrelated Police")
+    factories.PartnershipFactory(institution=other_university, police_force=other_force, title="Unrelated partnership")
+    return {
+        "outsider (university liaison of an unrelated university)": outsider,
+        "staff member of the unrelated university": factories.UserFactory(
+            username="outsider.staff", organisation=other_university
+        ),
+        "police liaison of an unrelated force": factories.PoliceLiaisonFactory(
+            username="outsider.police", organisation=other_force
+        ),
+        "anonymous visitor": None,
+    }
+
+
+# --- Requests and what they answered ----------------------------------------------------------
+
+
+def send(client, method: str, url: str):
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    # Reading a streamed body to its end closes the response (the test client wraps it).
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body.decode("utf-8", "replace")
+
+
+def shown(response, body: str) -> str:
+    """What a response gave away, for the failure message: where it redirects, or its title."""
+    if response.has_header("Location"):
+        return f" -> {response['Location']}"
+    title = re.search(r"<title>(.*?)</title>", body, re.S)
+    if title:
+        return f" (page: {' '.join(title.group(1).split())!r})"
+    return f" ({response.get('Content-Type', '')}, {len(body)} characters)"
+
+
+def check(persona: str, user, response, body: str, *, accepted: bool, expected: int) -> str | None:
+    """Why ``response`` is wrong for ``persona``, or None."""
+    status = response.status_code
+    if user is None:
+        login = resolve_url(settings.LOGIN_URL) + "?next="
+        if status == 302 and response["Location"].startswith(login):
+            return None
+        if status == 405 and not accepted:
+            return None  # refused before the view ran: the same for any object
+        return f"expected a redirect to {login}..."
+    want = expected if accepted else 405
+    if status != want:
+        return f"expected {want}" + ("" if accepted else " (the view does not take this method)")
+    leaked = [text for text in OWNERS_TEXT if text in body]
+    if leaked:
+        return f"the {status} page shows the owners' {leaked}"
+    return None
+
+
+# --- The tests ----------------------------------------------------------------------------------
+
+
+def test_every_url_has_a_scoping_test():
+    names = {route.name for route in ROUTES if not is_admin(route)}
+    problems = [
+        f"new URL without a scoping test: {route.name or '(unnamed)'} ({route.route}); add it to SCOPED, "
+        "or to UNSCOPED with the reason it takes no organisation's object"
+        for route in ROUTES
+        if not is_admin(route) and (route.name is None or (route.name not in SCOPED and route.name not in UNSCOPED))
+    ]
+    problems += [f"{name} is both in SCOPED and in UNSCOPED" for name in sorted(SCOPED.keys() & UNSCOPED.keys())]
+    problems += [f"{name} is no longer in the URL conf" for name in sorted((SCOPED.keys() | UNSCOPED.keys()) - names)]
+    assert not problems, "\n".join(problems)
+
+
+def test_url_walk_finds_nested_namespaces_and_converters():
+    by_name = {route.name: route for route in ROUTES}
+    assert by_name["partnerships:share_detail"].kwargs == {"pk"}
+    assert by_name["agreements:clause_edit"].kwargs == {"pk", "key"}
+    assert by_name["agreements:resolve_comment"].kwargs == {"comment_pk"}
+    assert any(is_admin(route) and route.kwargs == {"object_id"} for route in ROUTES)
+
+
+@pytest.mark.django_db
+def test_unrelated_users_get_404_on_every_object_url(client, owned, unrelated):
+    routes_by_name = defaultdict(list)
+    for route in ROUTES:
+        routes_by_name[route.name].append(route)
+    failures = []
+
+    # Every URL the table builds, with the methods its view takes.
+    cases = []
+    for name, entry in SCOPED.items():
+        takes = {route.kwargs for route in routes_by_name[name]}
+        for kwargs in entry.build(owned):
+            if frozenset(kwargs) not in takes:
+                failures.append(f"{name}: SCOPED builds {sorted(kwargs)}; its routes take {sorted(map(sorted, takes))}")
+                continue
+            url = reverse(name, kwargs=kwargs)
+            cases.append((name, url, accepted_methods(resolve(url).func), entry))
+
+    # The owning side can reach each object, so the 404s below are scoping, not a missing object.
+    for name, url, methods, entry in cases:
+        client.force_login(owned.people[entry.insider])
+        method = "GET" if "GET" in methods else "POST"
+        response, _ = send(client, method, url)
+        if response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL)):
+            failures.append(f"{name} {method} {url} as {entry.insider} of the owners: sent to log in")
+        elif response.status_code == 404:
+            failures.append(
+                f"{name} {method} {url} as {entry.insider} of the owners: 404. The table names an object its "
+                "owners cannot open, so an unrelated user's 404 would prove nothing."
+            )
+    client.logout()
+
+    requests = 0
+    for persona, user in unrelated.items():
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for name, url, methods, entry in cases:
+            for method in ("GET", "POST"):
+                requests += 1
+                try:
+                    response, body = send(client, method, url)
+                except Exception as error:  # a crash is one more failure to list, not the end of the walk
+                    failures.append(f"{name} {method} {url} as {persona}: raised {error!r}")
+                    continue
+                why = check(persona, user, response, body, accepted=method in methods, expected=entry.unrelated)
+                if why:
+                    failures.append(
+                        f"{name} {method} {url} as {persona}: {response.status_code}{shown(response, body)}; {why}"
+                    )
+
+    assert len(cases) >= len(SCOPED)
+    assert requests == len(cases) * 2 * len(unrelated)
+    assert not failures, f"{len(failures)} of {requests} requests answered wrongly:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_admin_site_is_closed_to_unrelated_users(client, owned, unrelated):
+    """The admin site (every admin: URL) is for administrators: never a 200 for anyone else."""
+    urls = [
+        reverse("admin:index"),
+        reverse("admin:partnerships_partnership_change", args=[owned.partnership.pk]),
+        reverse("admin:agreements_agreement_change", args=[owned.signed_agreement.pk]),
+        reverse("admin:partnerships_informationshare_change", args=[owned.share.pk]),
+    ]
+    failures = []
+    for persona, user in unrelated.items():
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for url in urls:
+            response, body = send(client, "GET", url)
+            if response.status_code == 200 or (user is None and response.status_code != 302):
+                failures.append(f"admin {url} as {persona}: {response.status_code}{shown(response, body)}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_public_urls_open_only_what_their_secret_names(client, owned, unrelated):
+    """The two public URLs (UNSCOPED) answer 404 for anything but a signed agreement or a live token."""
+    unsigned = reverse("agreements:verify", args=[owned.reworked_agreement.public_id])
+    unknown_token = reverse("training:feed", args=["not-a-token"])
+    failures = []
+    for persona, user in unrelated.items():
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for url in (unsigned, unknown_token):
+            response, body = send(client, "GET", url)
+            if response.status_code != 404:
+                failures.append(f"{url} as {persona}: {response.status_code}{shown(response, body)}; expected 404")
+    assert not failures, "\n".join(failures)
