@@ -48,6 +48,11 @@ def navigation_for(user) -> list[NavItem]:
 def portal(request):
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
+    from accounts import two_factor
+
+    if two_factor.needs_verification(request):
+        # Half signed in (password, no code yet): no menu, no bell, nothing of the account.
+        return {"portal_name": settings.PORTAL_NAME, "nav_items": [], "two_factor_pending": True}
     return {
         "portal_name": settings.PORTAL_NAME,
         "nav_items": [(item, item.is_current(view_name)) for item in navigation_for(request.user)],

@@ -159,3 +159,15 @@ def test_the_next_address_never_leads_elsewhere(client, police_liaison):
     client.post(reverse("login"), {"username": police_liaison.username, "password": PASSWORD})
     response = client.post(VERIFY, {"code": totp_code(device), "next": "https://evil.example/"})
     assert response["Location"] == DASHBOARD
+
+
+def test_the_code_page_shows_nothing_of_the_account(client, police_liaison):
+    from notifications.kinds import Due
+    from notifications.services import record
+
+    record("action_due", [Due(type("Obj", (), {"pk": 1})(), [police_liaison], "2026-11-21", "Secret title", "/")])
+    second_factor_device(police_liaison)
+    client.post(reverse("login"), {"username": police_liaison.username, "password": PASSWORD})
+    page = client.get(VERIFY).content.decode()
+    assert "notification-bell" not in page and "Partnerships</a>" not in page
+    assert police_liaison.get_full_name() not in page

@@ -188,3 +188,21 @@ def test_seed_demo_records_the_reminders_the_demo_is_due_once():
     assert "0 reminders" not in first
     assert "0 reminders" in seed()
     assert Notification.objects.count() == count
+
+
+def test_demo_users_who_need_a_second_factor_have_one_and_demo_code_prints_it():
+    from django_otp.oath import TOTP  # noqa: F401 - the same maths the command uses
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    seed()
+    assert set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True)) == {
+        "admin",
+        "police.liaison",
+        "eastmoor.police",
+    }
+    out = StringIO()
+    call_command("demo_code", "police.liaison", stdout=out)
+    code = out.getvalue().strip()
+    device = TOTPDevice.objects.get(user__username="police.liaison")
+    assert len(code) == 6 and device.verify_token(code)
+    assert "0 authenticators" in seed()

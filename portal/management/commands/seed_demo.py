@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts.models import User
 from notifications.services import send_due_reminders
-from portal import demo
+from portal import demo, demo_two_factor
 
 
 class Command(BaseCommand):
@@ -10,6 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = demo.seed()
+        created["authenticators"] = demo_two_factor.seed_devices(
+            User.objects.filter(username__in=[u.username for u in demo.USERS])
+        )
         # Record the reminders the demo data is due now, so the bell has them at once; the
         # worker emails them (to var/mail/ with make run). Beat's sweep keeps them coming.
         report = send_due_reminders()
@@ -20,3 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Open {settings.SITE_URL}/ and log in with password '{demo.DEMO_PASSWORD}' as:")
         for user in demo.USERS:
             self.stdout.write(f"  {user.username:<18} {user.role.label}, {user.organisation}")
+        self.stdout.write("")
+        self.stdout.write("Administrators and police liaison officers are asked for a two-factor code after the")
+        self.stdout.write("password. Print the demo code with: .venv/bin/python manage.py demo_code police.liaison")

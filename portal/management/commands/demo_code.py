@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from portal import demo, demo_two_factor
+
+
+class Command(BaseCommand):
+    help = "Print the current two-factor code of a demo user (demo data only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username", choices=[u.username for u in demo.USERS])
+
+    def handle(self, *args, username, **options):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError("No such demo user: run manage.py seed_demo first.")
+        try:
+            self.stdout.write(demo_two_factor.current_code(user))
+        except TOTPDevice.DoesNotExist:
+            raise CommandError(f"{username} does not use two-factor authentication.") from None
