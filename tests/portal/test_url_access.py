@@ -189,6 +189,16 @@ SCOPED: dict[str, Scoped] = {
     "notifications:open": Scoped(pk("notification")),
 }
 
+# Sent on every response, whatever the page (tests/portal/test_security_headers.py checks values).
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "X-Content-Type-Options",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+]
+
 UNSCOPED: dict[str, str] = {
     # Accounts
     "login": "the login page (two routes share the name): for everybody",
@@ -453,6 +463,9 @@ def test_unrelated_users_get_404_on_every_object_url(client, owned, unrelated):
                 f"{name} {method} {url} as {entry.insider} of the owners: 404. The table names an object its "
                 "owners cannot open, so an unrelated user's 404 would prove nothing."
             )
+        missing = [header for header in SECURITY_HEADERS if header not in response.headers]
+        if missing:
+            failures.append(f"{name} {method} {url}: no {', '.join(missing)} header")
     client.logout()
 
     requests = 0
