@@ -1,6 +1,9 @@
 """Forms for drafting agreements and managing MOU templates."""
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from partnerships.forms.partnerships import ContactChoiceField, DateInput
 from partnerships.models import Contact
@@ -64,6 +67,12 @@ class AgreementDetailsForm(forms.ModelForm):
                 error_messages={"invalid": MONTHS_MESSAGE, "min_value": MONTHS_MESSAGE, "max_value": MONTHS_MESSAGE},
                 widget=forms.NumberInput(attrs={"min": MONTHS_MIN, "max": MONTHS_MAX}),
             )
+        self.fields["effective_date"].validators.append(
+            MinValueValidator(date(2000, 1, 1), message="Give an effective date from the year 2000 onwards.")
+        )
+        self.fields["effective_date"].validators.append(
+            MaxValueValidator(date(2100, 12, 31), message="Give an effective date before the year 2101.")
+        )
         contacts = Contact.objects.visible_to(user)
         for name, organisation in [
             ("institution_signatory", partnership.institution),

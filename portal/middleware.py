@@ -1,5 +1,7 @@
 import logging
 
+from django.core.exceptions import BadRequest
+
 logger = logging.getLogger("portal.security")
 
 
@@ -35,3 +37,19 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.policy)
         return response
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a query string holding a NUL character.
+
+    Forms refuse NUL in what is posted, but search boxes read the query string straight into
+    lookups, and PostgreSQL cannot compare text with NUL in it (it raises, which was a 500).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            raise BadRequest("The address holds a character that is not allowed.")
+        return self.get_response(request)

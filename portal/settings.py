@@ -114,6 +114,7 @@ MIDDLEWARE = [
     # Administrators and police liaison officers (and anyone who has set it up) must confirm
     # a one-time code before anything else.
     "accounts.middleware.TwoFactorMiddleware",
+    "portal.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.AuthorisationFailureLogMiddleware",
@@ -207,6 +208,9 @@ STORAGES = {
         )
     },
 }
+
+# History rows' change reasons (such as "Agreement in force: <title>") can be long: store text.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -8,7 +8,7 @@ happens twice when the clocks change.
 from datetime import timedelta
 
 from django import forms
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,6 +33,9 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+MAX_COURSE_MINUTES = 5 * 24 * 60
 
 
 def _at_least(field, minimum: int, message: str):
@@ -107,6 +110,10 @@ class CourseForm(forms.ModelForm):
             )
         self.fields["provider_unit"].empty_label = "No particular unit"
         _at_least(self.fields["duration_minutes"], 15, "A course lasts at least 15 minutes.")
+        self.fields["duration_minutes"].validators.append(
+            MaxValueValidator(MAX_COURSE_MINUTES, message="A course lasts at most 5 days (7,200 minutes).")
+        )
+        self.fields["duration_minutes"].widget.attrs["max"] = MAX_COURSE_MINUTES
         _at_least(self.fields["refresher_months"], 1, "Give at least 1 month, or leave it empty.")
 
     def clean(self):
@@ -204,6 +211,8 @@ class SessionForm(forms.ModelForm):
         changed = self.creating or starts_at != self.instance.starts_at
         if changed and starts_at <= timezone.now():
             raise forms.ValidationError("Choose a start time in the future.")
+        if starts_at > timezone.now() + timedelta(days=365 * 5):
+            raise forms.ValidationError("Choose a start time within the next five years.")
         return starts_at
 
     def clean(self):

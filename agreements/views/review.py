@@ -147,7 +147,7 @@ def _render_review(request, agreement, *, failed_form=None):
     if not numbers:
         return render(request, "agreements/review_version.html", context)
     asked = request.GET.get("version", "")
-    number = int(asked) if asked.isdigit() and int(asked) in numbers else numbers[-1]
+    number = int(asked) if asked.isdecimal() and asked.isascii() and int(asked) in numbers else numbers[-1]
     version = agreement.versions.select_related("created_by").get(number=number)
     is_latest = number == numbers[-1]
 

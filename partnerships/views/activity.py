@@ -129,7 +129,7 @@ def action_create(request, pk):
     action = Action(partnership=partnership)
     initial = {}
     engagement_id = request.GET.get("engagement", "")
-    if engagement_id.isdigit():
+    if engagement_id.isdecimal() and engagement_id.isascii():
         initial["engagement"] = int(engagement_id)
     form = ActionForm(
         request.POST or None, instance=action, initial=initial, user=request.user, partnership=partnership

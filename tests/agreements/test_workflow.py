@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from agreements import services
 from agreements.models import (
     A,
+    Agreement,
     AgreementClause,
     AgreementVersion,
     Signature,
@@ -202,3 +203,16 @@ def test_ending_an_agreement_clears_its_commitments(approved, police_liaison, un
     partnership.refresh_from_db()
     assert partnership.agreement_in_force_since is None
     assert not Commitment.objects.active().exists()
+
+
+def test_an_agreement_with_a_long_title_comes_into_force_and_ends(approved, police_liaison, university_liaison):
+    """Its title goes into the partnership's history as the change reason (once limited to 100)."""
+    Agreement.objects.filter(pk=approved.pk).update(title="Memorandum of understanding " + "x" * 170)
+    approved.refresh_from_db()
+    for person, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
+        services.sign(approved, by=person, full_name=name, position="Lead", ip_address="192.0.2.9", confirmed=True)
+    approved.refresh_from_db()
+    assert approved.status == A.IN_FORCE
+    services.end(approved, by=university_liaison, comment="Replaced.")
+    reasons = list(approved.partnership.history.values_list("history_change_reason", flat=True))
+    assert any(reason and reason.endswith("x" * 170) for reason in reasons)

@@ -89,7 +89,7 @@ def session_list(request):
         sessions = sessions.filter(course__provider=filters["provider"])
     if "date_from" in filters:
         sessions = sessions.filter(starts_at__gte=start_of_day(filters["date_from"]))
-    if "date_to" in filters:
+    if "date_to" in filters and filters["date_to"] < date.max:
         sessions = sessions.filter(starts_at__lt=start_of_day(filters["date_to"] + timedelta(days=1)))
     availability = filters.get("availability")
     if availability == Availability.PLACES:
@@ -197,7 +197,7 @@ def course_list(request):
             | Q(topics__icontains=query)
         )
     provider = request.GET.get("provider", "")
-    if provider.isdigit():
+    if provider.isdecimal() and provider.isascii():
         courses = courses.filter(provider_id=int(provider))
     pagination = paginate(request, courses.order_by("title", "pk"))
     for course in pagination["page_obj"]:
