@@ -152,6 +152,11 @@ DATABASES = {"default": env_url("DATABASE_URL", environ.Env.db_url_config, f"sql
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # PostgreSQL's JIT compiler costs seconds on the portal's large annotated queries (health)
+    # and saves nothing on short ones: measured 3.5 s of a 3.6 s dashboard query at national
+    # scale (benchmarks/README.md, scale.py). Off for the portal's connections.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web process, the worker and beat share the file: wait for a lock rather than fail,
     # and take the write lock when a transaction begins so two writers never deadlock.
