@@ -180,8 +180,12 @@ def _waiting(now, limit) -> list[int]:
     return list(
         Notification.objects.filter(delivery=Delivery.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
+        .filter(
+            # Not claimed, and never queued or queued long ago; or claimed by a worker that died.
+            Q(claimed_at__isnull=True, queued_at__isnull=True)
+            | Q(claimed_at__isnull=True, queued_at__lt=now - REQUEUE_AFTER)
+            | Q(claimed_at__lt=now - LEASE)
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

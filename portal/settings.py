@@ -255,6 +255,9 @@ else:
         "interval_step": 0.2,
         "interval_max": 0.5,
         "socket_connect_timeout": 2,
+        # Redis redelivers an unacknowledged message after this long: longer than the longest
+        # retry wait of a notification email (an hour), so a waiting retry is not doubled.
+        "visibility_timeout": 2 * 60 * 60,
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
