@@ -106,6 +106,9 @@ def main(base):
         ).count() else None
         shot(page, "agreement-clauses", full_page=False)
         log_in(page, base, "staff.member")
+        page.goto(f"{base}/accounts/two-factor/setup/")
+        page.get_by_text("Cannot scan it?").click()
+        shot(page, "two-factor-setup")
         page.goto(f"{base}/training/")
         shot(page, "training-list")
         page.get_by_role("row").filter(has_text="Sexual assault awareness").get_by_role("link").first.click()
