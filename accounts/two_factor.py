@@ -6,6 +6,7 @@ for a code (or a recovery code) before any other page; a person who must use it 
 device yet is taken to set one up.
 """
 
+import base64
 import secrets
 
 import segno
@@ -67,8 +68,6 @@ def qr_svg(device) -> str:
 
 def secret_text(device) -> str:
     """The secret in base32, in groups of four, for typing into an app by hand."""
-    import base64
-
     text = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from notifications.kinds import Due, catch_up, group, kind, liaison_officers, not_logged, source
+from notifications.kinds import Due, both_sides, catch_up, group, kind, liaison_officers, not_logged, source
 from partnerships.models import Commitment, CommitmentKind
 
 from .models import A, Agreement, AgreementVersion, Side, Signature
@@ -112,10 +112,6 @@ EXPIRY = {
 WINDOWS = {60: (31, 60), 30: (8, 30), 7: (0, 7)}
 # An agreement whose term ended longer ago than this is not reminded about any more.
 ENDED_LOOK_BACK = timedelta(days=30)
-
-
-def both_sides(partnership, people) -> list:
-    return people.get(partnership.institution_id, []) + people.get(partnership.police_force_id, [])
 
 
 def side_people(partnership, side, people) -> list:

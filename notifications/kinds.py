@@ -144,3 +144,8 @@ def liaison_officers(organisation_ids) -> dict[int, list]:
     ):
         people.setdefault(user.organisation_id, []).append(user)
     return people
+
+
+def both_sides(partnership, people) -> list:
+    """From ``liaison_officers``' answer: the partnership's institution's, then its force's."""
+    return people.get(partnership.institution_id, []) + people.get(partnership.police_force_id, [])

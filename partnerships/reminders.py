@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from notifications.kinds import Due, group, kind, liaison_officers, not_logged, source
+from notifications.kinds import Due, both_sides, group, kind, liaison_officers, not_logged, source
 
 from .models import Action, Commitment, CommitmentKind, Direction, InformationShare
 from .models.activity import OPEN_ACTION_STATUSES
@@ -149,7 +149,7 @@ def meetings_overdue(now, batch):
     return [
         Due(
             c,
-            people.get(c.partnership.institution_id, []) + people.get(c.partnership.police_force_id, []),
+            both_sides(c.partnership, people),
             c.due_on,
             f"No meeting since {c.last_met_on or c.since:%-d %b %Y}: {c.partnership.title} (meet {c.frequency})",
             c.partnership.get_absolute_url(),

@@ -5,22 +5,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from agreements import services as agreement_services
 from agreements import tasks as agreement_tasks
 from agreements.models import A, Agreement, DraftPdf
 from notifications import services
 from tests.agreements.conftest import approved, draft, in_review, template  # noqa: F401 - shared fixtures
+from tests.agreements.test_signed_pdf import sign_both
 from tests.notifications.test_delivery import broker_at
 from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_both(agreement, police_liaison, university_liaison):
-    for person, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
-        agreement_services.sign(
-            agreement, by=person, full_name=name, position="Lead", ip_address="192.0.2.1", confirmed=True
-        )
 
 
 def test_the_sweep_queues_a_signed_pdf_whose_task_was_never_queued(
