@@ -1,20 +1,27 @@
 """What a liaison officer's dashboard shows of their partnerships: a fixed handful of queries."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from .health import LEVELS, with_health
+from .health import LEVELS, assess, with_figures, with_health
 from .models import Action, Direction, InformationShare, Partnership
 
 
 def partnership_summary(user, limit=5):
     """The user's live partnerships, worst health first, and what is waiting on them."""
     today = timezone.localdate()
-    partnerships = list(
-        with_health(Partnership.objects.visible_to(user).live())
-        .select_related("institution", "police_force")
-        .order_by(F("health_level").desc(nulls_last=True), "title")[:limit]
-    )
+    # Every live partnership of one organisation (a few dozen; a few hundred for a police
+    # force), assessed in Python and sorted here: cheaper than compiling the levels in SQL,
+    # and the count comes with them.
+    live = [
+        assess(partnership, today)
+        for partnership in with_figures(Partnership.objects.visible_to(user).live(), today).select_related(
+            "institution", "police_force"
+        )
+    ]
+    live.sort(key=lambda p: p.title)
+    live.sort(key=lambda p: -1 if p.health_level is None else p.health_level, reverse=True)
+    partnerships = live[:limit]
     for partnership in partnerships:
         partnership.health_name = LEVELS.get(partnership.health_level)
     actions = (
@@ -28,7 +35,7 @@ def partnership_summary(user, limit=5):
     )
     return {
         "partnerships": partnerships,
-        "partnership_count": Partnership.objects.visible_to(user).live().count(),
+        "partnership_count": len(live),
         "open_action_count": actions["open"],
         "overdue_action_count": actions["overdue"],
         "feedback_due_count": InformationShare.objects.visible_to(user)
@@ -42,7 +49,7 @@ def partnerships_by_health(user):
     """(filter value, light, count) for every light, worst first, in one query."""
     counts = {
         row["health_level"]: row["n"]
-        for row in with_health(Partnership.objects.visible_to(user))
+        for row in with_health(Partnership.objects.visible_to(user), many=True)
         .order_by()
         .values("health_level")
         .annotate(n=Count("pk"))

@@ -10,10 +10,12 @@ numbers into reasons in words. The overall light is the worst factor.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
+from django_cte import CTE, with_cte
 
 from .models import Action, Commitment, Direction, Engagement, InformationShare, PartnershipStatus
 
@@ -39,28 +41,88 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def with_health(queryset, today=None):
-    """Annotate partnerships with the health figures and a level per factor and overall."""
-    today = today or timezone.localdate()
-    now = timezone.now()
-    engagements = Engagement.objects.filter(partnership=OuterRef("pk"), date__lte=today).order_by("-date")
-    shares = InformationShare.objects.filter(partnership=OuterRef("pk"))
-    recent = shares.filter(shared_on__gt=today - timedelta(days=FLOW_WINDOW_DAYS), shared_on__lte=today)
-    expecting = shares.filter(
+def _windows(today):
+    """The conditions on information shares behind the flow and feedback figures."""
+    recent = Q(shared_on__gt=today - timedelta(days=FLOW_WINDOW_DAYS), shared_on__lte=today)
+    expecting = Q(
         shared_on__lte=today - timedelta(days=FEEDBACK_GRACE_DAYS),
         shared_on__gt=today - timedelta(days=FEEDBACK_WINDOW_DAYS),
     )
+    return recent, expecting
+
+
+def _figures_per_row(queryset, today):
+    """The seven figures as correlated subqueries: cheap for a page of partnerships or a few dozen."""
+    recent, expecting = _windows(today)
+    engagements = Engagement.objects.filter(partnership=OuterRef("pk"), date__lte=today).order_by("-date")
+    shares = InformationShare.objects.filter(partnership=OuterRef("pk"))
     overdue = Action.objects.filter(partnership=OuterRef("pk")).overdue(today)
     behind = Commitment.objects.filter(partnership=OuterRef("pk"), active=True, due_on__lt=today)
-    queryset = queryset.annotate(
+    return queryset.annotate(
         last_engagement_on=Subquery(engagements.values("date")[:1], output_field=DateField()),
-        shares_to_police_recent=_count(recent.filter(direction=Direction.TO_POLICE)),
-        shares_to_institution_recent=_count(recent.filter(direction=Direction.TO_INSTITUTION)),
-        shares_expecting_feedback=_count(expecting),
-        shares_with_feedback=_count(expecting.exclude(outcome="")),
+        shares_to_police_recent=_count(shares.filter(recent, direction=Direction.TO_POLICE)),
+        shares_to_institution_recent=_count(shares.filter(recent, direction=Direction.TO_INSTITUTION)),
+        shares_expecting_feedback=_count(shares.filter(expecting)),
+        shares_with_feedback=_count(shares.filter(expecting).exclude(outcome="")),
         overdue_action_count=_count(overdue),
         commitments_behind=_count(behind),
     )
+
+
+def _figures_joined(queryset, today):
+    """The same seven figures from one grouped pass over each table, joined once.
+
+    For counting, filtering or sorting thousands of partnerships by health: per-row subqueries
+    cost a probe per figure per partnership (and the level expressions repeat some of them),
+    where a grouped pass reads each table once. Each pass is limited to ``queryset``'s
+    partnerships, so a narrow scope stays cheap too.
+    """
+    recent, expecting = _windows(today)
+    scope = queryset.order_by().values("pk")
+
+    def grouped(name, rows, **figures):
+        return CTE(
+            rows.filter(partnership__in=scope).order_by().values("partnership_id").annotate(**figures),
+            name=f"health_{name}",
+        )
+
+    engagements = grouped(
+        "engagements", Engagement.objects.filter(date__lte=today), last=Max("date", output_field=DateField())
+    )
+    shares = grouped(
+        "shares",
+        InformationShare.objects.all(),
+        to_police=Count("pk", filter=recent & Q(direction=Direction.TO_POLICE)),
+        to_institution=Count("pk", filter=recent & Q(direction=Direction.TO_INSTITUTION)),
+        expecting=Count("pk", filter=expecting),
+        answered=Count("pk", filter=expecting & ~Q(outcome="")),
+    )
+    actions = grouped("actions", Action.objects.overdue(today), n=Count("pk"))
+    commitments = grouped("commitments", Commitment.objects.filter(active=True, due_on__lt=today), n=Count("pk"))
+    ctes = (engagements, shares, actions, commitments)
+    for cte in ctes:
+        queryset = cte.join(queryset, pk=cte.col.partnership_id, _join_type=LOUTER)
+    return with_cte(*ctes, select=queryset).annotate(
+        last_engagement_on=engagements.col.last,
+        shares_to_police_recent=Coalesce(shares.col.to_police, 0),
+        shares_to_institution_recent=Coalesce(shares.col.to_institution, 0),
+        shares_expecting_feedback=Coalesce(shares.col.expecting, 0),
+        shares_with_feedback=Coalesce(shares.col.answered, 0),
+        overdue_action_count=Coalesce(actions.col.n, 0),
+        commitments_behind=Coalesce(commitments.col.n, 0),
+    )
+
+
+def with_health(queryset, today=None, *, many=False):
+    """Annotate partnerships with the health figures and a level per factor and overall.
+
+    ``many`` reads the figures in one grouped pass per table instead of per row: use it when
+    every partnership of a large set is assessed (counts by health, a filter or sort by health),
+    and leave it off for a page of partnerships or one. The levels are the same either way.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    queryset = (_figures_joined if many else _figures_per_row)(queryset, today)
     green_num, green_den = FEEDBACK_GREEN_RATIO
     amber_num, amber_den = FEEDBACK_AMBER_RATIO
     return queryset.annotate(
@@ -111,6 +173,51 @@ def with_health(queryset, today=None):
             output_field=IntegerField(),
         )
     )
+
+
+def with_figures(queryset, today=None):
+    """Only the seven figures, per row; ``assess`` then works out the levels in Python.
+
+    For one partnership's page: compiling the level expressions cost more than running them.
+    """
+    return _figures_per_row(queryset, today or timezone.localdate())
+
+
+def assess(p, today=None, now=None):
+    """Set the levels on a partnership annotated by ``with_figures``, by ``with_health``'s rules.
+
+    The same rules as the SQL above, written for one object; the health tests check that both
+    give the same levels for every case they build.
+    """
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    last = p.last_engagement_on
+    if last is None:
+        new = p.created_at >= now - timedelta(days=ENGAGEMENT_AMBER_AFTER_DAYS)
+        p.engagement_level = AMBER if new else RED
+    elif last >= today - timedelta(days=ENGAGEMENT_AMBER_AFTER_DAYS):
+        p.engagement_level = GREEN
+    elif last >= today - timedelta(days=ENGAGEMENT_RED_AFTER_DAYS):
+        p.engagement_level = AMBER
+    else:
+        p.engagement_level = RED
+    p.flow_level = GREEN if p.shares_to_police_recent > 0 and p.shares_to_institution_recent > 0 else AMBER
+    expecting, answered = p.shares_expecting_feedback, p.shares_with_feedback
+    (green_num, green_den), (amber_num, amber_den) = FEEDBACK_GREEN_RATIO, FEEDBACK_AMBER_RATIO
+    if expecting == 0 or answered * green_den >= expecting * green_num:
+        p.feedback_level = GREEN
+    elif answered * amber_den >= expecting * amber_num:
+        p.feedback_level = AMBER
+    else:
+        p.feedback_level = RED
+    p.commitments_level = GREEN if p.commitments_behind == 0 else AMBER
+    overdue = p.overdue_action_count
+    p.actions_level = GREEN if overdue == 0 else AMBER if overdue < OVERDUE_RED_COUNT else RED
+    if p.status == PartnershipStatus.ENDED:
+        p.health_level = None
+    else:
+        p.health_level = max(p.engagement_level, p.flow_level, p.feedback_level, p.actions_level, p.commitments_level)
+    return p
 
 
 def filter_by_health(queryset, health):

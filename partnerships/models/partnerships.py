@@ -47,18 +47,24 @@ TRANSITIONS = {
 LIVE_STATUSES = [status for status in S if status != S.ENDED]
 
 
+def _involving(organisation_id) -> Q:
+    agency_of = Partnership.other_agencies.through.objects.filter(organisation_id=organisation_id)
+    return (
+        Q(institution_id=organisation_id)
+        | Q(police_force_id=organisation_id)
+        | Q(pk__in=agency_of.values("partnership_id"))
+    )
+
+
 class PartnershipQuerySet(ScopedQuerySet):
     def involving(self, organisation_id):
         """Partnerships an organisation is party to, as institution, force or other agency."""
-        agency_of = Partnership.other_agencies.through.objects.filter(organisation_id=organisation_id)
-        return self.filter(
-            Q(institution_id=organisation_id)
-            | Q(police_force_id=organisation_id)
-            | Q(pk__in=agency_of.values("partnership_id"))
-        )
+        return self.filter(_involving(organisation_id))
 
     def scope_for(self, user) -> Q:
-        return Q(pk__in=Partnership.objects.involving(user.organisation_id).values("pk"))
+        # The condition itself rather than "pk IN (those partnerships)": PostgreSQL estimates
+        # the rows of an OR of indexed columns far better than of a self-referencing subquery.
+        return _involving(user.organisation_id)
 
     def live(self):
         return self.exclude(status=S.ENDED)

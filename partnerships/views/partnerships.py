@@ -13,7 +13,7 @@ from portal.csv_export import csv_response
 
 from .. import permissions, services
 from ..forms.partnerships import PartnershipForm, StatusForm
-from ..health import LABELS, LEVELS, filter_by_health, health_of, with_health
+from ..health import LABELS, LEVELS, assess, filter_by_health, health_of, with_figures, with_health
 from ..models import Action, Commitment, FocusArea, Partnership, PartnershipStatus, Region
 from ..progress import progress_of
 from ..timeline import changes, timeline
@@ -44,7 +44,14 @@ def _int_param(request, name, default, maximum):
 def filtered_partnerships(request):
     """The partnerships a user may see, with the list's search, filters and sort applied."""
     params = request.GET
-    queryset = with_health(Partnership.objects.visible_to(request.user)).select_related("institution", "police_force")
+    sort = params.get("sort", "") if params.get("sort", "") in SORTS else "title"
+    # Filtering or sorting by health assesses every partnership, not just a page of them: then
+    # one grouped pass per table beats seven subqueries per partnership (0.2 s to 0.05 s for
+    # an administrator's 10,000).
+    many = bool(params.get("health")) or sort in ("health", "engagement")
+    queryset = with_health(Partnership.objects.visible_to(request.user), many=many).select_related(
+        "institution", "police_force"
+    )
     query = params.get("q", "").strip()
     if query:
         queryset = queryset.filter(
@@ -60,7 +67,6 @@ def filtered_partnerships(request):
     if region in Region.values:
         queryset = queryset.filter(Q(institution__region=region) | Q(police_force__region=region))
     queryset = filter_by_health(queryset, params.get("health", ""))
-    sort = params.get("sort", "") if params.get("sort", "") in SORTS else "title"
     filters = {
         "q": query,
         "status": status,
@@ -135,9 +141,9 @@ def partnership_export(request):
 
 
 def get_partnership(request, pk, annotate_health=False):
-    queryset = Partnership.objects.visible_to(request.user)
+    queryset = Partnership.objects.visible_to(request.user).filter(pk=pk)
     if annotate_health:
-        queryset = with_health(queryset)
+        queryset = with_figures(queryset)
     queryset = queryset.select_related(
         "institution",
         "police_force",
@@ -146,7 +152,8 @@ def get_partnership(request, pk, annotate_health=False):
         "police_sponsor",
         "police_contact",
     ).prefetch_related("other_agencies")
-    return get_object_or_404(queryset, pk=pk)
+    partnership = get_object_or_404(queryset)
+    return assess(partnership) if annotate_health else partnership
 
 
 @never_cache

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.health import health_of, with_health
+from partnerships.health import assess, health_of, with_figures, with_health
 from partnerships.models import Action, Direction, Partnership, PartnershipStatus
 from tests import factories
 
@@ -21,8 +21,17 @@ def ago(days):
     return today() - timedelta(days=days)
 
 
+LEVELS = ["engagement_level", "flow_level", "feedback_level", "actions_level", "commitments_level", "health_level"]
+
+
 def health(partnership):
-    return health_of(with_health(Partnership.objects.filter(pk=partnership.pk)).get())
+    """The health by every route the portal takes, which must agree, in words."""
+    one = Partnership.objects.filter(pk=partnership.pk)
+    per_row, joined = with_health(one).get(), with_health(one, many=True).get()
+    in_python = assess(with_figures(one).get())
+    for level in LEVELS:
+        assert getattr(per_row, level) == getattr(joined, level) == getattr(in_python, level), level
+    return health_of(per_row)
 
 
 def reasons(result):
