@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partnerships.models import Organisation, Partnership, PartnershipStatus, Unit
+from portal.widgets import QuickSelect
 
 from .models import Course, Session
 
@@ -247,20 +248,28 @@ class SessionFilterForm(forms.Form):
     """The session list's search and filters, read from the query string. Invalid values are ignored."""
 
     q = forms.CharField(label="Search by course or provider", required=False, max_length=200)
-    course = forms.ModelChoiceField(queryset=Course.objects.none(), required=False, empty_label="Any course")
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.none(), required=False, empty_label="Any course", widget=QuickSelect
+    )
     provider = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, empty_label="Any provider", label="Provider"
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Any provider",
+        label="Provider",
+        widget=QuickSelect,
     )
     date_from = forms.DateField(label="From", required=False, widget=DateInput())
     date_to = forms.DateField(label="To", required=False, widget=DateInput())
-    availability = forms.ChoiceField(choices=Availability.CHOICES, required=False, label="Places")
+    availability = forms.ChoiceField(choices=Availability.CHOICES, required=False, label="Places", widget=QuickSelect)
     past = forms.BooleanField(label="Include past sessions", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         courses = Course.objects.visible_to(user).order_by("title")
-        self.fields["course"].queryset = courses
-        self.fields["provider"].queryset = Organisation.objects.filter(pk__in=courses.values("provider_id"))
+        self.fields["course"].queryset = courses.only("pk", "title")
+        self.fields["provider"].queryset = Organisation.objects.filter(pk__in=courses.values("provider_id")).only(
+            "pk", "name"
+        )
         self.fields["q"].widget.input_type = "search"
         for name, field in self.fields.items():
             if name == "past":

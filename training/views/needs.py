@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from partnerships.models import Organisation
 from partnerships.views.common import paginate
 from portal.csv_export import csv_response
+from portal.widgets import QuickSelect
 
 from .. import permissions
 from ..compliance import (
@@ -102,6 +103,13 @@ def _institution(request):
     return institution, institutions
 
 
+def _institution_select(institutions, institution):
+    """An administrator's chooser of the 500-odd institutions, rendered without a template per option."""
+    choices = [("", "Choose an institution"), *((org.pk, org.name) for org in institutions)]
+    widget = QuickSelect(attrs={"class": "form-select", "id": "id_institution"}, choices=choices)
+    return widget.render("institution", institution.pk if institution else "")
+
+
 def _needs_url(user, institution) -> str:
     url = reverse("training:needs")
     return f"{url}?institution={institution.pk}" if user.is_administrator else url
@@ -151,6 +159,7 @@ def needs(request):
             "needs": pagination["page_obj"].object_list,
             "institution": institution,
             "institutions": institutions,
+            "institution_select": _institution_select(institutions, institution),
             "form": form,
             "can_manage": can_manage,
         },
@@ -185,11 +194,7 @@ def _filtered_matrix(request, institution):
         status = ""
     if query:
         needle = query.casefold()
-        rows = [
-            row
-            for row in rows
-            if needle in f"{row.user.get_full_name()} {row.user.username} {row.user.email}".casefold()
-        ]
+        rows = [row for row in rows if needle in row.search_text]
     if status:
         rows = [row for row in rows if status in row.statuses]
     return rows, columns, {"q": query, "status": status}
@@ -216,6 +221,7 @@ def compliance(request):
             "columns": columns,
             "institution": institution,
             "institutions": institutions,
+            "institution_select": _institution_select(institutions, institution),
             "filters": filters,
             "filtering": any(filters.values()),
             "statuses": STATUS_FILTERS,
