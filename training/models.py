@@ -10,7 +10,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,6 +87,23 @@ class SessionQuerySet(ScopedQuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now(), status=SessionStatus.SCHEDULED)
 
+    def with_places(self):
+        """Annotate ``places_taken`` and ``places_left`` in the query that fetches the sessions.
+
+        A correlated count, so a page of 25 sessions counts the bookings of those 25 only
+        (a join and GROUP BY would count every visible session's bookings before the LIMIT).
+        """
+        taken = (
+            Booking.objects.filter(session=OuterRef("pk"), status__in=HOLDS_A_PLACE)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(places_taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)).annotate(
+            places_left=ExpressionWrapper(F("capacity") - F("places_taken"), output_field=IntegerField())
+        )
+
 
 class Session(models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
@@ -114,7 +132,12 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["status", "starts_at"]), models.Index(fields=["course", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["course", "starts_at"]),
+            # The session list's order: a page of it reads 25 index entries, not every session.
+            models.Index(fields=["starts_at", "id"], name="training_session_in_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_has_a_place"),

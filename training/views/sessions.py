@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +27,7 @@ from partnerships.views.common import apply_errors, paginate
 
 from .. import permissions, services
 from ..forms import Availability, CancelSessionForm, CourseForm, SessionFilterForm, SessionForm
-from ..models import HOLDS_A_PLACE, BookingStatus, Course, Session, SessionStatus, duration_label
+from ..models import BookingStatus, Course, Session, SessionStatus, duration_label
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the calendar's range; further out is a mistyped address
 
@@ -35,13 +35,6 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # the calendar's range; further out is a mis
 def start_of_day(day: date) -> datetime:
     """Midnight at the start of ``day`` in UK time, as an aware datetime."""
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def with_places(sessions):
-    """Annotate ``places_taken`` and ``places_left`` in the one query that fetches the sessions."""
-    return sessions.annotate(
-        places_taken=Count("bookings", filter=Q(bookings__status__in=HOLDS_A_PLACE)),
-    ).annotate(places_left=ExpressionWrapper(F("capacity") - F("places_taken"), output_field=IntegerField()))
 
 
 def _posted(request):
@@ -74,8 +67,10 @@ def session_list(request):
     user = request.user
     form = SessionFilterForm(request.GET, user=user)
     filters = form.filters()
-    sessions = with_places(Session.objects.visible_to(user)).select_related(
-        "course__provider", "course__provider_unit", "offered_to__institution"
+    sessions = (
+        Session.objects.visible_to(user)
+        .with_places()
+        .select_related("course__provider", "course__provider_unit", "offered_to__institution")
     )
     if query := filters.get("q", "").strip():
         sessions = sessions.filter(
@@ -127,7 +122,8 @@ def calendar_month(request, year=None, month=None):
     next_first = (first + timedelta(days=31)).replace(day=1)
     previous_first = (first - timedelta(days=1)).replace(day=1)
     sessions = (
-        with_places(Session.objects.visible_to(request.user))
+        Session.objects.visible_to(request.user)
+        .with_places()
         .filter(starts_at__gte=start_of_day(first), starts_at__lt=start_of_day(next_first))
         .select_related("course")
         .order_by("starts_at", "pk")
