@@ -35,9 +35,9 @@ liaison officer of the largest institution, and as an administrator), the partne
 a partnership's page, an agreement's page, the training session list and the compliance
 matrix; list pages also as the administrator. Each is paired with a Django admin change list
 viewed by a superuser: Partnership for the partnership pages, Agreement for the agreement
-page, Engagement for the session list (training registers no model in admin), User for the
-dashboards and the compliance matrix. The two are requested alternately (``--warmup`` times
-each, then ``--requests`` times each) so that the load of the machine falls on both alike;
+page, Session for the session list, User for the dashboards and the compliance matrix. The
+two are requested alternately (``--warmup`` times each, then ``--requests`` times each) so
+that the load of the machine falls on both alike;
 the wall time is ``time.perf_counter()`` around ``client.get``. One more request of each, under
 ``CaptureQueriesContext``, counts the queries and their time; the same page for a smaller
 subject (a liaison officer of a smaller institution, a quiet partnership, a draft agreement)
@@ -150,7 +150,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
@@ -1104,11 +1104,8 @@ def measure_pair(portal, admin) -> tuple[Sample, Sample]:
 
 
 def admin_url(model: str) -> tuple[str, str]:
-    """The change list of ``app_model``; training registers nothing in admin, so engagements stand in."""
-    try:
-        return model, reverse(f"admin:{model}_changelist")
-    except NoReverseMatch:
-        return "partnerships_engagement", reverse("admin:partnerships_engagement_changelist")
+    """The change list of ``app_model``."""
+    return model, reverse(f"admin:{model}_changelist")
 
 
 def pages(world: World) -> list[dict]:
