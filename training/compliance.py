@@ -15,7 +15,6 @@ import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Max, Min
@@ -73,7 +72,7 @@ class Column:
         return [(label, self.counts[key]) for key, label in STATUS_FILTERS]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cell:
     status: str
     last_attended: date | None = None
@@ -109,12 +108,12 @@ class Cell:
 PERSON_FIELDS = ("id", "first_name", "last_name", "username", "email", "role")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     person: tuple  # the PERSON_FIELDS of one person
-    cells: list[Cell]
+    cells: tuple[Cell, ...]  # shared between rows that are alike
 
-    @cached_property
+    @property
     def user(self) -> User:
         """The person as a User with those fields loaded, made only for rows that are shown."""
         values = dict(zip(PERSON_FIELDS, self.person, strict=True))
@@ -211,6 +210,12 @@ def compliance_matrix(institution, today: date) -> tuple[list[Row], list[Column]
         .annotate(next_start=Min("session__starts_at"))
     }
     not_required = Cell(Status.NOT_REQUIRED)
+    # Cells are immutable and most are alike ("never", nothing booked), so people with the same
+    # facts share one, and rows of the same cells share their tuple: 2,000 people made 7,840
+    # cells a request, and the garbage collector's full passes they set off were the page's
+    # slowest requests.
+    made: dict[tuple, Cell] = {}
+    alike: dict[tuple, tuple] = {}  # and so do rows of the same cells
     plans = {}  # role -> [(column, interval) or (column, NOT_REQUIRED)], worked out once per role
     rows = []
     for person in people:
@@ -225,8 +230,12 @@ def compliance_matrix(institution, today: date) -> tuple[list[Row], list[Column]
                 cells.append(not_required)
                 continue
             key = (person_id, column.course_id)
-            cell = _cell(last_attended.get(key), interval, next_booked.get(key), today)
+            facts = (last_attended.get(key), interval, next_booked.get(key))
+            cell = made.get(facts)
+            if cell is None:
+                cell = made[facts] = _cell(*facts, today)
             column.counts[cell.status] += 1
             cells.append(cell)
-        rows.append(Row(person, cells))
+        cells = tuple(cells)
+        rows.append(Row(person, alike.setdefault(cells, cells)))
     return rows, columns

@@ -173,7 +173,9 @@ def agreement_list(request):
 def agreement_detail(request, pk):
     user = request.user
     agreement = get_agreement(request, pk, "template", "created_by")
-    versions = list(agreement.versions.select_related("created_by").order_by("-number"))
+    # Each version holds its whole assembled text (about 30 KB); the page shows only its number,
+    # date, author and hash.
+    versions = list(agreement.versions.defer("text").select_related("created_by").order_by("-number"))
     can_edit = permissions.can_edit(user, agreement)
     values = services.placeholder_values(agreement)
     return render(
