@@ -501,6 +501,9 @@ def test_admin_site_is_closed_to_unrelated_users(client, owned, unrelated):
         reverse("admin:partnerships_partnership_change", args=[owned.partnership.pk]),
         reverse("admin:agreements_agreement_change", args=[owned.signed_agreement.pk]),
         reverse("admin:partnerships_informationshare_change", args=[owned.share.pk]),
+        reverse("admin:training_session_changelist"),
+        reverse("admin:training_session_change", args=[owned.session.pk]),
+        reverse("admin:training_booking_change", args=[owned.booking.pk]),
     ]
     failures = []
     for persona, user in unrelated.items():
