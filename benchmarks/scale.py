@@ -1307,22 +1307,25 @@ def page_table(results: list[dict]) -> None:
         )
     out("ms; queries and SQL (ms): what CaptureQueriesContext saw in one more request (with the session's UPDATE).")
     out()
-    header = f"{'page':36} {'jit=off':>8} {'admin':>6} {'ratio':>6}   smaller subject: queries, median ms"
+    measured_without_jit = any("no_jit" in r for r in results)  # only when the server has JIT on
+    jit_columns = f" {'jit=off':>8} {'admin':>6} {'ratio':>6}" if measured_without_jit else ""
+    header = f"{'page':36}{jit_columns}   smaller subject: queries, median ms"
     out(header)
     out("-" * len(header))
     for r in results:
         p = r["portal"]
+        no_jit = ""
         if "no_jit" in r:
             np, na = r["no_jit"]
-            no_jit = f"{np.median:>8.0f} {na.median:>6.0f} {np.median / na.median:>6.2f}"
-        else:
-            no_jit = f"{'-':>8} {'-':>6} {'-':>6}"
+            no_jit = f" {np.median:>8.0f} {na.median:>6.0f} {np.median / na.median:>6.2f}"
+        elif measured_without_jit:
+            no_jit = f" {'-':>8} {'-':>6} {'-':>6}"
         check = "-"
         if r["check"]:
             c = r["check"]["sample"]
             same = "same" if c.queries == p.queries else f"{c.queries - p.queries:+d}"
             check = f"{c.queries} ({same}), {c.median:.0f} ms ({r['check']['what']}, {SMALL_REQUESTS} requests)"
-        out(f"{r['label']:36} {no_jit}   {check}")
+        out(f"{r['label']:36}{no_jit}   {check}")
     out()
     out("SQL time of the captured request, and its slowest queries:")
     for r in results:
