@@ -14,6 +14,8 @@ admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Administration"
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", include(([path("", views.dashboard, name="dashboard")], "portal"))),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),

@@ -1,10 +1,13 @@
+import sys
 from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -70,3 +73,23 @@ def security_txt(request):
         f"Canonical: {settings.SITE_URL.rstrip('/')}/.well-known/security.txt",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """The 500 page, or a 503 with Retry-After when the database could not be reached.
+
+    A restart or failover of PostgreSQL fails the requests in flight with an OperationalError
+    (or an InterfaceError on a connection already closed); the next request opens a new
+    connection. That is a temporary fault, so it is said as one. Neither page touches the
+    database: both templates stand alone, without the base template's context processors.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
