@@ -21,7 +21,7 @@ def test_database_unreachable_is_a_temporary_503(failing_client, url):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "briefly unavailable" in response.text
-    assert "Nothing you entered was saved" in response.text
+    assert "check whether it was saved" in response.text
     # The page itself asks nothing of the database (only the request's own session and user).
     assert not [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
 
