@@ -19,8 +19,7 @@ def partnership_summary(user, limit=5):
             "institution", "police_force"
         )
     ]
-    live.sort(key=lambda p: p.title)
-    live.sort(key=lambda p: -1 if p.health_level is None else p.health_level, reverse=True)
+    live.sort(key=lambda p: (-p.health_level, p.title))  # live, so always assessed: worst first
     partnerships = live[:limit]
     for partnership in partnerships:
         partnership.health_name = LEVELS.get(partnership.health_level)

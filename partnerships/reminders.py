@@ -25,15 +25,9 @@ MEETINGS = group(
 )
 
 _ACTION = ("partnership", "owner__user", "partnership__institution_contact__user", "partnership__police_contact__user")
-ACTION_DUE = kind(
-    "action_due", ACTIONS, Action, select_related=_ACTION, context=lambda a: {"action": a, "partnership": a.partnership}
-)
-ACTION_OVERDUE = kind(
-    "action_overdue",
-    ACTIONS,
-    Action,
-    select_related=_ACTION,
-    context=lambda a: {"action": a, "partnership": a.partnership},
+ACTION_DUE, ACTION_OVERDUE = (
+    kind(name, ACTIONS, Action, select_related=_ACTION, context=lambda a: {"action": a, "partnership": a.partnership})
+    for name in ("action_due", "action_overdue")
 )
 SHARE_AWAITING_FEEDBACK = kind(
     "share_awaiting_feedback",
@@ -69,45 +63,35 @@ def _action_owner(action) -> list:
     return [c.user for c in contacts if c is not None and c.user is not None and c.user.is_active]
 
 
-def _open_actions(kind_):
-    return (
-        Action.objects.filter(not_logged(kind_, OuterRef("due_date")), status__in=OPEN_ACTION_STATUSES)
+def _open_actions(kind_, batch, title, **due):
+    """Open actions of ``kind_`` not yet reminded, due as ``due`` says, each as a reminder to its owner."""
+    actions = batch.of(
+        Action.objects.filter(not_logged(kind_, OuterRef("due_date")), status__in=OPEN_ACTION_STATUSES, **due)
         .select_related(*_ACTION, "owner")
         .order_by("pk")
     )
+    return [Due(a, _action_owner(a), a.due_date, title(a), a.get_absolute_url()) for a in actions]
 
 
 @source(ACTION_DUE)
 def actions_due(now, batch):
     today = timezone.localdate(now)
     # Due tomorrow, or today (in case the sweep could not run yesterday).
-    actions = batch.of(_open_actions(ACTION_DUE).filter(due_date__gte=today, due_date__lte=today + timedelta(days=1)))
-    return [
-        Due(
-            a,
-            _action_owner(a),
-            a.due_date,
-            f"Action due {'today' if a.due_date == today else 'tomorrow'}: {a.title}",
-            a.get_absolute_url(),
-        )
-        for a in actions
-    ]
+    return _open_actions(
+        ACTION_DUE,
+        batch,
+        lambda a: f"Action due {'today' if a.due_date == today else 'tomorrow'}: {a.title}",
+        due_date__gte=today,
+        due_date__lte=today + timedelta(days=1),
+    )
 
 
 @source(ACTION_OVERDUE)
 def actions_overdue(now, batch):
     today = timezone.localdate(now)
-    actions = batch.of(_open_actions(ACTION_OVERDUE).filter(due_date__lt=today))
-    return [
-        Due(
-            a,
-            _action_owner(a),
-            a.due_date,
-            f"Action overdue since {a.due_date:%-d %b}: {a.title}",
-            a.get_absolute_url(),
-        )
-        for a in actions
-    ]
+    return _open_actions(
+        ACTION_OVERDUE, batch, lambda a: f"Action overdue since {a.due_date:%-d %b}: {a.title}", due_date__lt=today
+    )
 
 
 @source(SHARE_AWAITING_FEEDBACK)

@@ -380,6 +380,14 @@ def send(client, method: str, url: str):
     return response, body.decode("utf-8", "replace")
 
 
+def act_as(client, user) -> None:
+    """Sign ``user`` in on ``client``, or sign out for the anonymous visitor (None)."""
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+
+
 def shown(response, body: str) -> str:
     """What a response gave away, for the failure message: where it redirects, or its title."""
     if response.has_header("Location"):
@@ -470,10 +478,7 @@ def test_unrelated_users_get_404_on_every_object_url(client, owned, unrelated):
 
     requests = 0
     for persona, user in unrelated.items():
-        if user is None:
-            client.logout()
-        else:
-            client.force_login(user)
+        act_as(client, user)
         for name, url, methods, entry in cases:
             for method in ("GET", "POST"):
                 requests += 1
@@ -507,10 +512,7 @@ def test_admin_site_is_closed_to_unrelated_users(client, owned, unrelated):
     ]
     failures = []
     for persona, user in unrelated.items():
-        if user is None:
-            client.logout()
-        else:
-            client.force_login(user)
+        act_as(client, user)
         for url in urls:
             response, body = send(client, "GET", url)
             if response.status_code == 200 or (user is None and response.status_code != 302):
@@ -525,10 +527,7 @@ def test_public_urls_open_only_what_their_secret_names(client, owned, unrelated)
     unknown_token = reverse("training:feed", args=["not-a-token"])
     failures = []
     for persona, user in unrelated.items():
-        if user is None:
-            client.logout()
-        else:
-            client.force_login(user)
+        act_as(client, user)
         for url in (unsigned, unknown_token):
             response, body = send(client, "GET", url)
             if response.status_code != 404:

@@ -105,6 +105,8 @@ def _institution(request):
 
 def _institution_select(institutions, institution):
     """An administrator's chooser of the 500-odd institutions, rendered without a template per option."""
+    if not institutions:  # everyone else sees only their own institution: no chooser
+        return ""
     choices = [("", "Choose an institution"), *((org.pk, org.name) for org in institutions)]
     widget = QuickSelect(attrs={"class": "form-select", "id": "id_institution"}, choices=choices)
     return widget.render("institution", institution.pk if institution else "")
