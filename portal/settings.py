@@ -328,6 +328,9 @@ CONTENT_SECURITY_POLICY = {
 # these roles; anyone else may turn it on for themselves, and is then always asked for a code.
 TWO_FACTOR_REQUIRED_ROLES = ["administrator", "police_liaison"]
 OTP_TOTP_ISSUER = "Partnership Portal"
+# Signing, new recovery codes, turning two-factor off and changing the password ask again for
+# the password and a current code; a check is good for this many seconds (signing: every time).
+REAUTHENTICATION_SECONDS = env_int("REAUTHENTICATION_SECONDS", 5 * 60)
 
 # Rate limits (requests per client address per window), kept in the cache: set CACHE_URL to
 # a shared Redis in production so that every web process counts together.
