@@ -1,4 +1,5 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxLengthValidator
 
 
@@ -12,3 +13,28 @@ class LoginForm(AuthenticationForm):
         # authenticate() (axes stores it in a 255-character column).
         self.fields["username"].validators.append(MaxLengthValidator(150))
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class PortalPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, which asks for the old password, and for a current code too
+    when the person has a second factor (see accounts/reauth.py)."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        from . import reauth, two_factor
+
+        if two_factor.has_device(user):
+            self.fields["code"] = forms.CharField(
+                label=reauth.ReauthenticationForm.base_fields["code"].label,
+                max_length=20,
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            )
+            self.order_fields(["old_password", "code", "new_password1", "new_password2"])
+
+    def clean_code(self):
+        from . import reauth
+
+        code = self.cleaned_data["code"]
+        if reauth.check_code(self.user, code) is None:
+            raise forms.ValidationError(reauth.WRONG_CODE)
+        return code

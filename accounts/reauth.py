@@ -25,9 +25,9 @@ from . import two_factor
 SESSION_KEY = "reauthenticated_at"
 
 # How the person proved who they were, as recorded with a signature.
-PASSWORD = "password"
-PASSWORD_AND_APP = "password_and_app"
-PASSWORD_AND_RECOVERY_CODE = "password_and_recovery_code"
+PASSWORD = "password"  # noqa: S105 - the name of a method, not a password
+PASSWORD_AND_APP = "password_and_app"  # noqa: S105
+PASSWORD_AND_RECOVERY_CODE = "password_and_recovery_code"  # noqa: S105
 METHOD_LABELS = {
     PASSWORD: "Password",
     PASSWORD_AND_APP: "Password and authenticator app code",
@@ -66,17 +66,26 @@ class ReauthenticationForm(forms.Form):
         if "code" not in self.fields:
             self.method = PASSWORD
             return cleaned
-        code = "".join((cleaned.get("code") or "").split()).lower()
-        if not code or password is None:
+        if not cleaned.get("code") or password is None:
             return cleaned
-        device = match_token(self.user, code)
-        if device is None:
-            self.add_error(
-                "code", "That code is not right, or has been used. Wait for the next code from your app and type it."
-            )
-            return cleaned
-        self.method = PASSWORD_AND_RECOVERY_CODE if isinstance(device, StaticDevice) else PASSWORD_AND_APP
+        self.method = check_code(self.user, cleaned["code"])
+        if self.method is None:
+            self.add_error("code", WRONG_CODE)
         return cleaned
+
+
+WRONG_CODE = "That code is not right, or has been used. Wait for the next code from your app and type it."
+
+
+def check_code(user, code: str) -> str | None:
+    """How ``code`` proved who ``user`` is (app or recovery code), or None if it is not right.
+
+    A code is used up by this check: a recovery code works once, an app code once per step.
+    """
+    device = match_token(user, "".join(code.split()).lower())
+    if device is None:
+        return None
+    return PASSWORD_AND_RECOVERY_CODE if isinstance(device, StaticDevice) else PASSWORD_AND_APP
 
 
 def remember(request) -> None:

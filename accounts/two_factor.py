@@ -7,16 +7,21 @@ device yet is taken to set one up.
 """
 
 import base64
+import logging
 import secrets
 
 import segno
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODES = 10
+
+logger = logging.getLogger("portal.security")
 
 
 def is_required(user) -> bool:
@@ -79,12 +84,20 @@ def confirm(request, device, token: str) -> list[str] | None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
-    codes = new_recovery_codes(device.user)
+    codes = _replace_recovery_codes(device.user)
     otp_login(request, device)
+    tell_user(device.user, "a new authenticator app was set up")
     return codes
 
 
 def new_recovery_codes(user) -> list[str]:
+    """Replace the user's recovery codes at their request, and tell them by email."""
+    codes = _replace_recovery_codes(user)
+    tell_user(user, "new recovery codes were made")
+    return codes
+
+
+def _replace_recovery_codes(user) -> list[str]:
     """Replace the user's recovery codes with ``RECOVERY_CODES`` new ones (each works once)."""
     static, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
     static.token_set.all().delete()
@@ -110,3 +123,20 @@ def recovery_codes_left(user) -> int:
 def turn_off(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    tell_user(user, "two-factor authentication was turned off")
+
+
+def tell_user(user, change: str) -> None:
+    """Email the account holder that their sign-in protection changed, once the change is saved.
+
+    A failure to send is logged, not raised: the change itself has happened either way.
+    """
+    from portal import mail
+
+    def send():
+        try:
+            mail.send("security_change", [user.email], {"recipient": user, "change": change, "when": timezone.now()})
+        except Exception:
+            logger.exception("could not email user=%s about: %s", user.pk, change)
+
+    transaction.on_commit(send)

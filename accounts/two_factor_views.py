@@ -1,17 +1,18 @@
 """Pages for two-factor authentication: set up, enter a code, manage (recovery codes, turn off)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.ratelimit import rate_limited
 
-from . import two_factor
+from . import reauth, two_factor
 
 
 class CodeForm(forms.Form):
@@ -39,8 +40,10 @@ def _next(request, default="portal:dashboard"):
 @require_http_methods(["GET", "POST"])
 def setup(request):
     """Show the QR code and secret of a new authenticator; confirm it with its first code."""
-    if two_factor.has_device(request.user) and not two_factor.is_verified(request):
-        return redirect("two_factor_verify")  # replacing a device needs the current one first
+    if two_factor.has_device(request.user) and not reauth.is_recent(request):
+        # Replacing the authenticator: the session has passed the code step (the middleware
+        # sees to that); ask again for the password and a current code.
+        return _confirm_first(request, "two_factor_setup")
     device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,8 +93,29 @@ def manage(request):
         "has_device": two_factor.has_device(request.user),
         "required": two_factor.is_required(request.user),
         "codes_left": two_factor.recovery_codes_left(request.user),
+        "confirmed_recently": reauth.is_recent(request),
     }
     return render(request, "registration/two_factor_manage.html", context)
+
+
+def _confirm_first(request, return_to: str):
+    """Send the person to confirm their password and code, then back to ``return_to``."""
+    messages.info(request, "Confirm it is you first: type your password and a current code.")
+    return redirect(f"{reverse('reauthenticate')}?{urlencode({'next': reverse(return_to)})}")
+
+
+@never_cache
+@login_required
+@rate_limited("two_factor")
+@require_http_methods(["GET", "POST"])
+def reauthenticate(request):
+    """Ask again for the password (and a current code) before a change to how the account signs in."""
+    form = reauth.ReauthenticationForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reauth.remember(request)
+        return redirect(_next(request, "two_factor_manage"))
+    context = {"form": form, "next": _next(request, ""), "minutes": settings.REAUTHENTICATION_SECONDS // 60}
+    return render(request, "registration/reauthenticate.html", context)
 
 
 @never_cache
@@ -100,19 +124,24 @@ def manage(request):
 def recovery_codes(request):
     if not two_factor.has_device(request.user):
         return redirect("two_factor_setup")
+    if not reauth.is_recent(request):
+        return _confirm_first(request, "two_factor_manage")
     codes = two_factor.new_recovery_codes(request.user)
     return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": ""})
 
 
+@never_cache
 @login_required
 @require_POST
 def turn_off(request):
     if two_factor.is_required(request.user):
         messages.error(request, "Your role needs two-factor authentication, so it cannot be turned off.")
-    else:
-        two_factor.turn_off(request.user)
-        request.session[two_factor.HAS_DEVICE_KEY] = False
-        messages.success(request, "Two-factor authentication is off.")
+        return redirect("two_factor_manage")
+    if not reauth.is_recent(request):
+        return _confirm_first(request, "two_factor_manage")
+    two_factor.turn_off(request.user)
+    request.session[two_factor.HAS_DEVICE_KEY] = False
+    messages.success(request, "Two-factor authentication is off. We have emailed you to say so.")
     return redirect("two_factor_manage")
 
 
@@ -122,4 +151,5 @@ urlpatterns = [
     path("two-factor/verify/", verify, name="two_factor_verify"),
     path("two-factor/recovery-codes/", recovery_codes, name="two_factor_recovery_codes"),
     path("two-factor/off/", turn_off, name="two_factor_off"),
+    path("confirm/", reauthenticate, name="reauthenticate"),
 ]

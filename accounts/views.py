@@ -1,9 +1,10 @@
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.utils.decorators import method_decorator
 
 from portal.ratelimit import rate_limited
 
-from .forms import LoginForm
+from . import two_factor
+from .forms import LoginForm, PortalPasswordChangeForm
 
 
 class PortalLoginView(LoginView):
@@ -14,3 +15,15 @@ class PortalLoginView(LoginView):
 @method_decorator(rate_limited("password_reset"), name="dispatch")
 class PortalPasswordResetView(PasswordResetView):
     """Django's password reset, limited per address so it cannot be used to flood inboxes."""
+
+
+@method_decorator(rate_limited("two_factor"), name="dispatch")
+class PortalPasswordChangeView(PasswordChangeView):
+    """Django's password change; with a second factor it asks for a current code too."""
+
+    form_class = PortalPasswordChangeForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        two_factor.tell_user(form.user, "your password was changed")
+        return response

@@ -134,6 +134,7 @@ def test_a_staff_member_turns_it_on_and_off(client, staff_member):
     client.post(SETUP, {"code": code_for(device)})
     assert two_factor.has_device(staff_member)
 
+    client.post(reverse("reauthenticate"), {"password": PASSWORD, "code": totp_code(device)})
     response = client.post(reverse("two_factor_off"), follow=True)
     assert "Two-factor authentication is off." in response.content.decode()
     assert not two_factor.has_device(staff_member)

@@ -209,6 +209,7 @@ UNSCOPED: dict[str, str] = {
     "two_factor_verify": "checks the user's own code; takes no object",
     "two_factor_recovery_codes": "replaces the user's own recovery codes; takes no object",
     "two_factor_off": "turns off the user's own second factor; takes no object",
+    "reauthenticate": "confirms the user's own password and code; takes no object",
     "security_txt": "public (RFC 9116): how to report a vulnerability",
     "password_change_done": "a confirmation page; takes no object",
     "password_reset": "public: asks for an email address",
