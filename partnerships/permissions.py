@@ -31,27 +31,51 @@ def can_create_partnership(user) -> bool:
 
 
 def can_edit_partnership(user, partnership) -> bool:
+    """Edit the details. Before both sides accept, only a side that has accepted (the proposer)."""
     if user.is_administrator:
         return True
-    return partnership.is_live and _is_party_liaison(user, partnership)
+    if not partnership.is_live or not _is_party_liaison(user, partnership):
+        return False
+    return partnership.has_accepted(user.organisation_id)
+
+
+def can_answer_proposal(user, partnership) -> bool:
+    """A liaison officer of a side whose answer is awaited accepts or declines (never an administrator)."""
+    if not partnership.is_live or partnership.declined_at is not None:
+        return False
+    if not _is_party_liaison(user, partnership):
+        return False
+    return not partnership.has_accepted(user.organisation_id)
+
+
+def can_answer_invitation(user, invitation) -> bool:
+    """A liaison officer of the invited agency, while the invitation is open."""
+    if invitation.status != "pending" or not invitation.partnership.is_live:
+        return False
+    return user.is_liaison_officer and user.organisation_id == invitation.organisation_id
 
 
 def can_change_status(user, partnership) -> bool:
+    """Move it along the workflow; before both sides accept, the proposer may only withdraw it."""
     if not partnership.allowed_statuses:
         return False
-    return user.is_administrator or _is_party_liaison(user, partnership)
+    if user.is_administrator:
+        return True
+    return _is_party_liaison(user, partnership) and partnership.has_accepted(user.organisation_id)
 
 
 def can_record_engagement(user, partnership) -> bool:
-    return can_edit_partnership(user, partnership)
+    return partnership.is_accepted and can_edit_partnership(user, partnership)
 
 
 def can_manage_actions(user, partnership) -> bool:
-    return can_edit_partnership(user, partnership)
+    return partnership.is_accepted and can_edit_partnership(user, partnership)
 
 
 def can_share_information(user, partnership) -> bool:
     """Administrators record nothing themselves: a share comes from one side of the partnership."""
+    if not partnership.is_accepted:
+        return False
     return partnership.is_live and _is_party_liaison(user, partnership)
 
 
@@ -84,6 +108,8 @@ def can_see_shares(user, partnership) -> bool:
 
 def can_draft_agreement(user, partnership) -> bool:
     """The institution's side drafts the memorandum; the force reviews it."""
+    if not partnership.is_accepted:
+        return False
     if not partnership.is_live or not user.is_liaison_officer:
         return False
     return user.organisation_id == partnership.institution_id

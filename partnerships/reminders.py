@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from notifications.kinds import Due, both_sides, group, kind, liaison_officers, not_logged, source
 
-from .models import Action, Commitment, CommitmentKind, Direction, InformationShare
+from .models import Action, AgencyInvitation, Commitment, CommitmentKind, Direction, InformationShare, Partnership
 from .models.activity import OPEN_ACTION_STATUSES
 
 ACTIONS = group("actions", "Actions", "An action of yours due tomorrow, and one that has become overdue.")
@@ -22,6 +22,39 @@ SHARES = group(
 )
 MEETINGS = group(
     "meetings_overdue", "Meetings overdue", "A partnership that has not met as often as its agreement says."
+)
+
+CONSENT = group(
+    "partnership_consent",
+    "Partnership proposals",
+    "A partnership proposed to your organisation, an invitation to join one, and the answers to yours.",
+    essential=True,
+)
+_PARTIES = ("institution", "police_force")
+PARTNERSHIP_PROPOSED = kind(
+    "partnership_proposed", CONSENT, Partnership, select_related=_PARTIES, context=lambda p: {"partnership": p}
+)
+PARTNERSHIP_ACCEPTED, PARTNERSHIP_DECLINED = (
+    kind(
+        name,
+        CONSENT,
+        Partnership,
+        "partnership_answered",
+        select_related=_PARTIES,
+        context=lambda p: {"partnership": p},
+    )
+    for name in ("partnership_accepted", "partnership_declined")
+)
+_INVITATION = ("organisation", "partnership__institution", "partnership__police_force")
+AGENCY_INVITED, INVITATION_ANSWERED = (
+    kind(
+        name,
+        CONSENT,
+        AgencyInvitation,
+        select_related=_INVITATION,
+        context=lambda i: {"invitation": i, "partnership": i.partnership},
+    )
+    for name in ("agency_invited", "invitation_answered")
 )
 
 _ACTION = ("partnership", "owner__user", "partnership__institution_contact__user", "partnership__police_contact__user")
@@ -140,3 +173,51 @@ def meetings_overdue(now, batch):
         )
         for c in commitments
     ]
+
+
+# --- events, called by services --------------------------------------------------------------
+
+
+def _notify(kind_, obj, recipients, title, url):
+    from notifications.services import notify
+
+    notify(kind_.key, obj, recipients, title=title, url=url)
+
+
+def partnership_proposed(partnership):
+    """Tell the liaison officers of each side whose answer is awaited."""
+    awaiting = [organisation.pk for organisation in partnership.awaiting_organisations]
+    people = liaison_officers(awaiting)
+    recipients = [user for organisation_id in awaiting for user in people.get(organisation_id, [])]
+    title = f"Partnership proposed to your organisation: {partnership.title}"
+    _notify(PARTNERSHIP_PROPOSED, partnership, recipients, title, partnership.get_absolute_url())
+
+
+def proposal_answered(partnership, *, by, accepted: bool):
+    """Tell the other side's liaison officers (and an administrator who proposed it)."""
+    others = [org for org in (partnership.institution_id, partnership.police_force_id) if org != by.organisation_id]
+    people = liaison_officers(others)
+    recipients = [user for organisation_id in others for user in people.get(organisation_id, [])]
+    creator = partnership.created_by
+    if creator is not None and creator.is_active and creator.organisation_id not in others and creator != by:
+        recipients.append(creator)
+    verb = "accepted" if accepted else "declined"
+    title = f"{by.organisation.name} {verb} the partnership: {partnership.title}"
+    kind_ = PARTNERSHIP_ACCEPTED if accepted else PARTNERSHIP_DECLINED
+    _notify(kind_, partnership, recipients, title, partnership.get_absolute_url())
+
+
+def agency_invited(invitation):
+    people = liaison_officers([invitation.organisation_id])
+    title = f"Invitation to join a partnership: {invitation.partnership.title}"
+    _notify(
+        AGENCY_INVITED, invitation, people.get(invitation.organisation_id, []), title, invitation.get_absolute_url()
+    )
+
+
+def invitation_answered(invitation, *, by):
+    partnership = invitation.partnership
+    people = liaison_officers([partnership.institution_id, partnership.police_force_id])
+    verb = "joined" if invitation.status == "accepted" else "declined to join"
+    title = f"{invitation.organisation.name} {verb} the partnership: {partnership.title}"
+    _notify(INVITATION_ANSWERED, invitation, both_sides(partnership, people), title, partnership.get_absolute_url())

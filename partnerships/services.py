@@ -11,14 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import permissions
+from . import permissions, reminders
 from .models import (
     Action,
     ActionStatus,
+    AgencyInvitation,
     Commitment,
     CommitmentKind,
     Engagement,
     InformationShare,
+    InvitationStatus,
     LawfulBasis,
     Partnership,
     PartnershipStatus,
@@ -41,28 +43,117 @@ def _save_partnership(partnership, agencies, by):
         # Two people proposing the same partnership at once: the database constraint decides.
         raise ValidationError("These two organisations already have a partnership that has not ended.") from error
     if agencies is not None:
-        agencies = [
-            agency for agency in agencies if agency.pk not in (partnership.institution_id, partnership.police_force_id)
-        ]
-        before = set(partnership.other_agencies.values_list("pk", flat=True))
-        partnership.other_agencies.set(agencies)
-        if before != {agency.pk for agency in agencies}:
-            latest = partnership.history.order_by("-history_date", "-history_id").first()
-            latest.changed_fields = [*latest.changed_fields, "other agencies"]
-            latest.save(update_fields=["changed_fields"])
+        _invite_agencies(partnership, agencies, by)
     return partnership
+
+
+def _invite_agencies(partnership, agencies, by):
+    """Make the chosen other agencies those taking part or invited: invite the new ones,
+    withdraw invitations and remove agencies no longer chosen."""
+    chosen = {agency.pk for agency in agencies} - {partnership.institution_id, partnership.police_force_id}
+    members = set(partnership.other_agencies.values_list("pk", flat=True))
+    invitations = AgencyInvitation.objects.pending().filter(partnership=partnership)
+    invited = set(invitations.values_list("organisation_id", flat=True))
+    invitations.exclude(organisation_id__in=chosen).update(
+        status=InvitationStatus.WITHDRAWN, responded_by=by, responded_at=timezone.now()
+    )
+    removed = members - chosen
+    if removed:
+        partnership.other_agencies.remove(*removed)
+        latest = partnership.history.order_by("-history_date", "-history_id").first()
+        latest.changed_fields = [*latest.changed_fields, "other agencies"]
+        latest.save(update_fields=["changed_fields"])
+    for organisation_id in sorted(chosen - members - invited):
+        invitation = AgencyInvitation.objects.create(
+            partnership=partnership, organisation_id=organisation_id, invited_by=by
+        )
+        reminders.agency_invited(invitation)
+
+
+def _own_side(partnership, user):
+    """``"institution"`` or ``"police"`` for a liaison officer of one of the two sides, else None."""
+    if not user.is_liaison_officer:
+        return None
+    if user.organisation_id == partnership.institution_id:
+        return "institution"
+    if user.organisation_id == partnership.police_force_id:
+        return "police"
+    return None
 
 
 @transaction.atomic
 def create_partnership(partnership: Partnership, *, by, agencies=()) -> Partnership:
+    """Propose a partnership. The proposer's side has accepted it; the other side is asked.
+
+    An administrator proposes for neither side, so both are asked. Nothing can be recorded in
+    the partnership, and neither side sees more of the other than its public name, kind and
+    region, until both have accepted.
+    """
     partnership.created_by = by
-    partnership.status = partnership.status or PartnershipStatus.PROPOSED
-    return _save_partnership(partnership, agencies, by)
+    partnership.status = PartnershipStatus.PROPOSED
+    side = _own_side(partnership, by)
+    if side is not None:
+        setattr(partnership, f"{side}_accepted_at", timezone.now())
+        setattr(partnership, f"{side}_accepted_by", by)
+    partnership = _save_partnership(partnership, agencies, by)
+    reminders.partnership_proposed(partnership)
+    return partnership
 
 
 @transaction.atomic
 def update_partnership(partnership: Partnership, *, by, agencies=None) -> Partnership:
     return _save_partnership(partnership, agencies, by)
+
+
+@transaction.atomic
+def answer_proposal(partnership: Partnership, *, by, accept: bool, reason: str = "") -> Partnership:
+    """The invited side accepts the proposal, or declines it with a reason (which ends it)."""
+    partnership = (
+        Partnership.objects.select_for_update().select_related("institution", "police_force").get(pk=partnership.pk)
+    )
+    if not permissions.can_answer_proposal(by, partnership):
+        raise ValidationError("This proposal is not yours to answer, or has been answered already.")
+    side = _own_side(partnership, by)
+    now = timezone.now()
+    if accept:
+        setattr(partnership, f"{side}_accepted_at", now)
+        setattr(partnership, f"{side}_accepted_by", by)
+        partnership._change_reason = f"Accepted by {by.organisation.name}"
+        _as(partnership, by).save(update_fields=[f"{side}_accepted_at", f"{side}_accepted_by", "updated_at"])
+    else:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why you are declining, so the other side knows what to change."})
+        partnership.declined_at, partnership.declined_by, partnership.decline_reason = now, by, reason
+        partnership.status = PartnershipStatus.ENDED
+        partnership.end_date = max(timezone.localdate(), partnership.start_date or timezone.localdate())
+        partnership._change_reason = f"Declined by {by.organisation.name}"
+        _as(partnership, by).save(
+            update_fields=["declined_at", "declined_by", "decline_reason", "status", "end_date", "updated_at"]
+        )
+    reminders.proposal_answered(partnership, by=by, accepted=accept)
+    return partnership
+
+
+@transaction.atomic
+def answer_invitation(invitation: AgencyInvitation, *, by, accept: bool, reason: str = "") -> AgencyInvitation:
+    """An invited agency joins the partnership, or declines with a reason."""
+    invitation = AgencyInvitation.objects.select_for_update().select_related("partnership").get(pk=invitation.pk)
+    if not permissions.can_answer_invitation(by, invitation):
+        raise ValidationError("This invitation is not yours to answer, or has been answered already.")
+    reason = reason.strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": "Say why you are declining, so the partnership knows."})
+    invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    invitation.responded_by, invitation.responded_at, invitation.reason = by, timezone.now(), reason
+    invitation.save(update_fields=["status", "responded_by", "responded_at", "reason"])
+    if accept:
+        partnership = invitation.partnership
+        partnership.other_agencies.add(invitation.organisation_id)
+        partnership._change_reason = f"{by.organisation.name} joined as another agency"
+        _as(partnership, by).save(update_fields=["updated_at"])
+    reminders.invitation_answered(invitation, by=by)
+    return invitation
 
 
 @transaction.atomic
@@ -89,6 +180,11 @@ def change_status(partnership: Partnership, status: str, *, by, reason: str = ""
     return partnership
 
 
+def _require_accepted(partnership):
+    if not partnership.is_accepted:
+        raise ValidationError("Nothing can be recorded in this partnership until both sides have accepted it.")
+
+
 def _check_contacts_belong(partnership, contacts, field):
     parties = {partnership.institution_id, partnership.police_force_id}
     parties |= {agency.pk for agency in partnership.other_agencies.all()}
@@ -99,6 +195,7 @@ def _check_contacts_belong(partnership, contacts, field):
 
 @transaction.atomic
 def save_engagement(engagement: Engagement, *, by, attendees) -> Engagement:
+    _require_accepted(engagement.partnership)
     _check_contacts_belong(engagement.partnership, attendees, "attendees")
     if engagement.pk is None:
         engagement.created_by = by
@@ -113,6 +210,7 @@ def save_engagement(engagement: Engagement, *, by, attendees) -> Engagement:
 @transaction.atomic
 def create_action(action: Action, *, by, today: date | None = None) -> Action:
     today = today or timezone.localdate()
+    _require_accepted(action.partnership)
     if action.due_date < today:
         raise ValidationError({"due_date": "Choose a due date from today onwards."})
     if action.engagement_id and action.engagement.partnership_id != action.partnership_id:

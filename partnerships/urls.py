@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity, organisations, sharing
+from .views import activity, consent, organisations, sharing
 from .views import partnerships as views
 
 app_name = "partnerships"
@@ -25,6 +25,8 @@ urlpatterns = [
     path("partnerships/<int:pk>/edit/", views.partnership_edit, name="partnership_edit"),
     path("partnerships/<int:pk>/status/", views.partnership_status, name="partnership_status"),
     path("partnerships/<int:pk>/history/", views.partnership_history, name="partnership_history"),
+    path("partnerships/<int:pk>/answer/", consent.partnership_answer, name="partnership_answer"),
+    path("invitations/<int:pk>/", consent.invitation_detail, name="invitation_detail"),
     # Engagements and actions
     path("partnerships/<int:pk>/engagements/new/", activity.engagement_create, name="engagement_create"),
     path("engagements/<int:pk>/", activity.engagement_detail, name="engagement_detail"),

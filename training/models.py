@@ -20,8 +20,8 @@ from portal.scoping import ScopedQuerySet
 
 
 def partner_forces_of(organisation_id):
-    """Forces in a live partnership with ``organisation_id`` (an institution)."""
-    return Partnership.objects.live().filter(institution_id=organisation_id).values("police_force_id")
+    """Forces in a live partnership, accepted by both sides, with ``organisation_id`` (an institution)."""
+    return Partnership.objects.live().accepted().filter(institution_id=organisation_id).values("police_force_id")
 
 
 class CourseQuerySet(ScopedQuerySet):

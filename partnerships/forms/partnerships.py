@@ -272,3 +272,23 @@ class FeedbackForm(forms.Form):
         if outcome_on > timezone.localdate():
             raise forms.ValidationError("The date of the outcome cannot be in the future.")
         return outcome_on
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("decline", "Decline")],
+        error_messages={"required": "Choose to accept or decline."},
+    )
+    reason = forms.CharField(
+        label="Reason for declining",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only to decline. The other side sees it.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why you are declining, so the other side knows what to change.")
+        return cleaned

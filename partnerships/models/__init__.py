@@ -7,7 +7,15 @@ from .activity import (
 )
 from .commitments import Commitment, CommitmentKind
 from .organisations import Contact, Organisation, OrganisationKind, Region, Unit
-from .partnerships import LIVE_STATUSES, TRANSITIONS, FocusArea, Partnership, PartnershipStatus
+from .partnerships import (
+    LIVE_STATUSES,
+    TRANSITIONS,
+    AgencyInvitation,
+    FocusArea,
+    InvitationStatus,
+    Partnership,
+    PartnershipStatus,
+)
 from .sharing import (
     Direction,
     InformationShare,
@@ -23,6 +31,8 @@ __all__ = [
     "OPEN_ACTION_STATUSES",
     "TRANSITIONS",
     "Action",
+    "AgencyInvitation",
+    "InvitationStatus",
     "ActionStatus",
     "Commitment",
     "CommitmentKind",

@@ -37,10 +37,15 @@ class Region(models.TextChoices):
 
 
 def partner_organisations(organisation_id) -> Q:
-    """The condition for organisations that share a partnership with ``organisation_id``."""
+    """The condition for organisations that share an accepted partnership with ``organisation_id``.
+
+    A proposal opens nothing: until both sides accept, neither learns more of the other than
+    the public name, kind and region that the partnership page shows. Other agencies are in
+    ``other_agencies`` only once they have accepted their invitation.
+    """
     from .partnerships import Partnership
 
-    parties = Partnership.objects.involving(organisation_id)
+    parties = Partnership.objects.involving(organisation_id).accepted()
     agencies = Partnership.other_agencies.through.objects.filter(partnership__in=parties)
     return (
         Q(pk__in=parties.values("institution_id"))

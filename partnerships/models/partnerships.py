@@ -56,7 +56,22 @@ def _involving(organisation_id) -> Q:
     )
 
 
+def _accepted() -> Q:
+    return Q(institution_accepted_at__isnull=False, police_accepted_at__isnull=False)
+
+
 class PartnershipQuerySet(ScopedQuerySet):
+    def accepted(self):
+        """Partnerships both sides have agreed to (proposals waiting for an answer, or declined, are not)."""
+        return self.filter(_accepted())
+
+    def awaiting_answer_from(self, organisation_id):
+        """Live proposals that ``organisation_id``, as institution or force, has not yet answered."""
+        return self.live().filter(
+            Q(institution_id=organisation_id, institution_accepted_at__isnull=True)
+            | Q(police_force_id=organisation_id, police_accepted_at__isnull=True)
+        )
+
     def involving(self, organisation_id):
         """Partnerships an organisation is party to, as institution, force or other agency."""
         return self.filter(_involving(organisation_id))
@@ -116,6 +131,23 @@ class Partnership(models.Model):
     start_date = models.DateField("start date", null=True, blank=True)
     end_date = models.DateField("end date", null=True, blank=True)
     next_review_date = models.DateField("next review date", null=True, blank=True)
+    # Consent: a partnership is a proposal until both sides have accepted it. The side that
+    # proposes accepts on creation; an administrator's proposal waits for both.
+    institution_accepted_at = models.DateTimeField(
+        "accepted by the institution at", null=True, blank=True, editable=False
+    )
+    institution_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    police_accepted_at = models.DateTimeField("accepted by the force at", null=True, blank=True, editable=False)
+    police_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    declined_at = models.DateTimeField("declined at", null=True, blank=True, editable=False)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    decline_reason = models.TextField("reason for declining", blank=True, editable=False)
     agreement_in_force_since = models.DateField(
         "agreement in force since", null=True, blank=True, editable=False, help_text="Set by the agreements app."
     )
@@ -186,7 +218,33 @@ class Partnership(models.Model):
 
     @property
     def allowed_statuses(self) -> list[PartnershipStatus]:
+        if not self.is_accepted and self.status != S.ENDED:
+            return [S.ENDED]  # a proposal can be withdrawn; it moves on only once both sides accept
         return TRANSITIONS[PartnershipStatus(self.status)]
+
+    @property
+    def is_accepted(self) -> bool:
+        """Both sides have agreed to the partnership, so it may be worked in."""
+        return self.institution_accepted_at is not None and self.police_accepted_at is not None
+
+    @property
+    def awaiting_organisations(self) -> list:
+        """The parties (institution, force) whose answer to the proposal is still awaited."""
+        if self.status == S.ENDED:
+            return []
+        awaiting = []
+        if self.institution_accepted_at is None:
+            awaiting.append(self.institution)
+        if self.police_accepted_at is None:
+            awaiting.append(self.police_force)
+        return awaiting
+
+    def has_accepted(self, organisation_id) -> bool:
+        if organisation_id == self.institution_id:
+            return self.institution_accepted_at is not None
+        if organisation_id == self.police_force_id:
+            return self.police_accepted_at is not None
+        return False
 
     @property
     def is_live(self) -> bool:
@@ -205,3 +263,56 @@ class Partnership(models.Model):
     @property
     def single_points_of_contact(self) -> list:
         return [contact for contact in (self.institution_contact, self.police_contact) if contact is not None]
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AgencyInvitationQuerySet(ScopedQuerySet):
+    def scope_for(self, user) -> Q:
+        # The invited organisation, and the institution and force that invited it.
+        own = user.organisation_id
+        return Q(organisation_id=own) | Q(partnership__institution_id=own) | Q(partnership__police_force_id=own)
+
+    def pending(self):
+        return self.filter(status=InvitationStatus.PENDING)
+
+
+class AgencyInvitation(models.Model):
+    """An invitation to another local agency to join a partnership. It is a party once it accepts."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agency_invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="agency_invitations")
+    status = models.CharField(max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField("reason for declining", blank=True)
+
+    objects = AgencyInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-invited_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership",
+                "organisation",
+                condition=Q(status="pending"),
+                name="one_pending_invitation_per_agency",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} invited to {self.partnership}"
+
+    def get_absolute_url(self):
+        return reverse("partnerships:invitation_detail", args=[self.pk])

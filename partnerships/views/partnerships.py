@@ -14,7 +14,7 @@ from portal.csv_export import csv_response
 from .. import permissions, services
 from ..forms.partnerships import PartnershipForm, StatusForm
 from ..health import LABELS, LEVELS, assess, filter_by_health, health_of, with_figures, with_health
-from ..models import Action, Commitment, FocusArea, Partnership, PartnershipStatus, Region
+from ..models import Action, AgencyInvitation, Commitment, FocusArea, Partnership, PartnershipStatus, Region
 from ..progress import progress_of
 from ..timeline import changes, timeline
 from .common import apply_errors, paginate
@@ -186,6 +186,11 @@ def partnership_detail(request, pk):
             "can_share": permissions.can_share_information(user, partnership),
             "can_draft_agreement": permissions.can_draft_agreement(user, partnership),
             "can_see_shares": permissions.can_see_shares(user, partnership),
+            "can_answer": permissions.can_answer_proposal(user, partnership),
+            "pending_invitations": AgencyInvitation.objects.visible_to(user)
+            .pending()
+            .filter(partnership=partnership)
+            .select_related("organisation"),
         },
     )
 
@@ -221,7 +226,11 @@ def partnership_create(request):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Partnership “{partnership.title}” created. It starts as proposed.")
+            waiting = " and ".join(organisation.name for organisation in partnership.awaiting_organisations)
+            messages.success(
+                request,
+                f"Partnership “{partnership.title}” proposed. {waiting} must accept it before anything is recorded.",
+            )
             return redirect(partnership)
     return render(request, "partnerships/partnership_form.html", {"form": form, "creating": True})
 
