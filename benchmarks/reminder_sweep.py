@@ -271,6 +271,8 @@ def seed_world() -> World:
                 title="Reminder sweep benchmark partnership",
                 status=PartnershipStatus.ACTIVE,
                 start_date=timezone.localdate(NOW) - timedelta(days=700),
+                institution_accepted_at=NOW,
+                police_accepted_at=NOW,
             )
         ]
     )

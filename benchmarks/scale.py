@@ -562,6 +562,8 @@ def seed_partnerships(world: World) -> None:
                 start_date=start,
                 end_date=end,
                 next_review_date=None if end else TODAY + timedelta(days=RNG.randint(-60, 365)),
+                institution_accepted_at=timezone.now(),
+                police_accepted_at=timezone.now(),
             )
         )
     plan_agreements(world, rows)

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .health import LEVELS, assess, with_figures, with_health
-from .models import Action, Direction, InformationShare, Partnership
+from .models import Action, AgencyInvitation, Direction, InformationShare, Partnership
 
 
 def partnership_summary(user, limit=5):
@@ -57,3 +57,24 @@ def partnerships_by_health(user):
     if None in counts:
         rows.append(("none", None, counts[None]))
     return rows
+
+
+def awaiting_answer(user):
+    """Proposals and invitations waiting for this liaison officer's organisation to answer."""
+    if not user.is_liaison_officer:
+        return {"proposals": [], "invitations": []}
+    own = user.organisation_id
+    return {
+        "proposals": list(
+            Partnership.objects.visible_to(user)
+            .awaiting_answer_from(own)
+            .select_related("institution", "police_force", "created_by__organisation")
+            .order_by("-created_at")[:10]
+        ),
+        "invitations": list(
+            AgencyInvitation.objects.visible_to(user)
+            .pending()
+            .filter(organisation_id=own)
+            .select_related("partnership__institution", "partnership__police_force")[:10]
+        ),
+    }

@@ -103,10 +103,13 @@ PARTNERSHIPS = [
             "neighbourhood team, advice for students travelling home after late performances, and a clear way "
             "to report harassment."
         ),
-        "sponsors": ("Dr Isobel Grant", "Claire Hughes"),
-        "spocs": ("Dr Isobel Grant", "Daniel Okafor"),
+        # A proposal from the force that the Conservatoire has not answered yet: the force names
+        # only its own people, and sees nothing of the Conservatoire's until it accepts.
+        "sponsors": ("", "Claire Hughes"),
+        "spocs": ("", "Daniel Okafor"),
         "dates": (None, None, None),
         "by": "police.liaison",
+        "awaiting": "institution",
     },
     {
         "title": "Westfell College and Eastmoor and Dales Constabulary: safer travel to college",
@@ -433,7 +436,19 @@ def _partnership(spec, today, users, organisations):
     _as(partnership, partnership.created_by).save()
     partnership.other_agencies.set([organisations[name] for name in spec.get("agencies", [])])
     _backdate(partnership, (start or today) - timedelta(days=30))
+    _accept(partnership, spec.get("awaiting"))
     return partnership, True
+
+
+def _accept(partnership, awaiting: str | None):
+    """Both sides accepted the demo partnerships when they were proposed, except the side a
+    demo proposal still waits for (its history rows say the same)."""
+    partnership.refresh_from_db(fields=["created_at"])
+    accepted = {"institution_accepted_at": partnership.created_at, "police_accepted_at": partnership.created_at}
+    if awaiting:
+        accepted[f"{awaiting}_accepted_at"] = None
+    Partnership.objects.filter(pk=partnership.pk).update(**accepted)
+    partnership.history.all().update(**accepted)
 
 
 def _engagement(partnership, row, today, users, contacts):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Role, User
 from agreements.dashboard import agreement_summary
 from agreements.models import Agreement, AgreementStatus
-from partnerships.dashboard import partnership_summary, partnerships_by_health
+from partnerships.dashboard import awaiting_answer, partnership_summary, partnerships_by_health
 from partnerships.models import Contact, Organisation, OrganisationKind, Unit
 from training.dashboard import my_upcoming_bookings, upcoming_sessions
 
@@ -54,6 +54,7 @@ def dashboard(request):
         context["contact_count"] = Contact.objects.visible_to(user).filter(organisation=user.organisation).count()
         if user.is_liaison_officer:
             context["summary"] = partnership_summary(user)
+            context["awaiting"] = awaiting_answer(user)
             context["agreements"] = agreement_summary(user)
             context["training_sessions"] = upcoming_sessions(user, provided_by_us=user.is_police_liaison)
         else:

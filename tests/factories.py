@@ -102,6 +102,9 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     police_force = factory.SubFactory(PoliceForceFactory)
     title = factory.Sequence(lambda n: f"Safer campus partnership {n}")
     status = PartnershipStatus.ACTIVE
+    # Accepted by both sides unless a test says otherwise (a proposal: ``police_accepted_at=None``).
+    institution_accepted_at = factory.LazyFunction(timezone.now)
+    police_accepted_at = factory.LazyFunction(timezone.now)
     focus_areas = factory.LazyFunction(lambda: [FocusArea.SEXUAL_VIOLENCE, FocusArea.HATE_CRIME])
     start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
 

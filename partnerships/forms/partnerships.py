@@ -103,6 +103,13 @@ class PartnershipForm(forms.ModelForm):
             for name in ("institution", "police_force"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "The parties cannot change; end this partnership and start a new one."
+            # The agencies taking part and those invited who have not answered yet.
+            pending = self.instance.agency_invitations.filter(status="pending")
+            invited = pending.values_list("organisation_id", flat=True)
+            self.initial["other_agencies"] = [*self.instance.other_agencies.values_list("pk", flat=True), *invited]
+        self.fields[
+            "other_agencies"
+        ].help_text = "Other local agencies you invite to take part. Each takes part once its liaison officers accept."
         for side, names in CONTACT_FIELDS.items():
             organisation_id = self._side_organisation_id(side, creating)
             for name in names:

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements import services, templates_service
 from agreements.models import (
@@ -23,6 +24,9 @@ from tests.helpers import assert_fixed_queries, assert_outsider_gets_404
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("agreements:list")
+
+# Both sides have accepted these partnerships, as every working partnership has.
+ACCEPTED = {"institution_accepted_at": timezone.now(), "police_accepted_at": timezone.now()}
 
 
 def url(name, agreement, *args):
@@ -188,7 +192,7 @@ def add_agreements(university, template, n=100):
         Organisation(name=f"Force {i}", kind=OrganisationKind.POLICE_FORCE) for i in range(n)
     )
     partnerships = Partnership.objects.bulk_create(
-        Partnership(institution=university, police_force=force, title=f"Partnership {i}")
+        Partnership(institution=university, police_force=force, title=f"Partnership {i}", **ACCEPTED)
         for i, force in enumerate(forces)
     )
     # One agreement in progress per partnership at most; in force and ended ones are unlimited.

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Action, Contact, Organisation, OrganisationKind, Partnership, Unit
+from partnerships.models import Action, Contact, Organisation, OrganisationKind, Unit
 from tests import factories
 from tests.helpers import assert_fixed_queries, assert_outsider_gets_404
 
@@ -84,7 +84,7 @@ def force_contact(police_force, force_unit):
 @pytest.fixture
 def partner_link(university, police_force):
     """Make the university and the force visible to each other."""
-    return Partnership.objects.create(institution=university, police_force=police_force, title="x", status="active")
+    return factories.PartnershipFactory(institution=university, police_force=police_force, title="x")
 
 
 # Creating and editing organisations

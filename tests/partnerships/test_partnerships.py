@@ -242,8 +242,11 @@ def test_a_force_cannot_be_named_as_the_institution(client, police_liaison):
     assert not Partnership.objects.exists()
 
 
-def test_other_agencies_join_and_the_change_is_in_the_history(client, university_liaison, partnership):
+def test_other_agencies_are_invited_join_once_they_accept_and_the_change_is_in_the_history(
+    client, university_liaison, partnership
+):
     council = factories.OrganisationFactory(name="Northbridge Borough Council", kind="local_authority")
+    council_officer = factories.UserFactory(organisation=council, role="university_liaison")
     client.force_login(university_liaison)
     data = {
         "title": partnership.title,
@@ -252,5 +255,16 @@ def test_other_agencies_join_and_the_change_is_in_the_history(client, university
         "other_agencies": [council.pk],
     }
     assert client.post(reverse("partnerships:partnership_edit", args=[partnership.pk]), data).status_code == 302
+    assert list(partnership.other_agencies.all()) == []  # invited, not yet a party
+    invitation = partnership.agency_invitations.get()
+    assert invitation.organisation == council and invitation.status == "pending"
+
+    client.force_login(council_officer)
+    assert client.get(partnership.get_absolute_url()).status_code == 404
+    answer = client.post(invitation.get_absolute_url(), {"decision": "accept"})
+    assert answer.status_code == 302
     assert list(partnership.other_agencies.all()) == [council]
-    assert "other agencies" in partnership.history.order_by("-history_date").first().changed_fields
+    assert client.get(partnership.get_absolute_url()).status_code == 200
+    latest = partnership.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason == "Northbridge Borough Council joined as another agency"
+    assert latest.history_user == council_officer

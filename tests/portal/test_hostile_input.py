@@ -60,6 +60,7 @@ from agreements.models import AgreementStatus
 from notifications.kinds import GROUPS
 from partnerships.models import (
     ActionStatus,
+    AgencyInvitation,
     EngagementKind,
     FocusArea,
     LawfulBasis,
@@ -1033,6 +1034,29 @@ FORMS = [
         follow_ok=frozenset(range(200, 500)),  # ``next`` may name any page of the portal
     ),
     FormCase(
+        "reauthenticate",
+        "reauthenticate",
+        "staff_member",
+        base=lambda f: {"password": PASSWORD, "next": "/accounts/two-factor/"},
+        fields=lambda f: {"password": PASSWORD_FIELD, "next": param("/accounts/two-factor/", "")},
+    ),
+    FormCase(
+        "partnership_answer",
+        "partnerships:partnership_answer",
+        "police_liaison",
+        kwargs=lambda f: {"pk": f.proposal.pk},
+        base=lambda f: {"decision": "decline", "reason": "We work with this college through the council."},
+        fields=lambda f: {"decision": choice("accept", "decline"), "reason": TEXT},
+    ),
+    FormCase(
+        "invitation_answer",
+        "partnerships:invitation_detail",
+        "agency_liaison",
+        kwargs=lambda f: {"pk": f.invitation.pk},
+        base=lambda f: {"decision": "decline", "reason": "Not in our area."},
+        fields=lambda f: {"decision": choice("accept", "decline"), "reason": TEXT},
+    ),
+    FormCase(
         "password_reset",
         "password_reset",
         None,
@@ -1273,6 +1297,28 @@ def other_force(db):
 @pytest.fixture
 def agency(db):
     return factories.OrganisationFactory(name="Northbridge Students' Union", kind=OrganisationKind.OTHER)
+
+
+@pytest.fixture
+def proposal(police_force, police_liaison):
+    """A partnership a college proposed to the force, waiting for the force's answer."""
+    college = factories.OrganisationFactory(name="Northbridge Sixth Form College", kind=OrganisationKind.COLLEGE)
+    return factories.PartnershipFactory(
+        institution=college, police_force=police_force, status="proposed", police_accepted_at=None
+    )
+
+
+@pytest.fixture
+def agency_liaison(db):
+    council = factories.OrganisationFactory(name="Northbridge Borough Council", kind=OrganisationKind.LOCAL_AUTHORITY)
+    return factories.UniversityLiaisonFactory(username="council.liaison", organisation=council)
+
+
+@pytest.fixture
+def invitation(partnership, agency_liaison, university_liaison):  # noqa: F811
+    return AgencyInvitation.objects.create(
+        partnership=partnership, organisation=agency_liaison.organisation, invited_by=university_liaison
+    )
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from django.utils import timezone
 from agreements import services as agreement_services
 from agreements.models import Agreement
 from notifications.models import Notification
+from partnerships.models import AgencyInvitation
 from tests import factories
 from tests.agreements.conftest import FIELDS, approved, draft, in_review, template  # noqa: F401 - shared fixtures
 from tests.partnerships.conftest import action, engagement, partnership, share  # noqa: F401 - shared fixtures
@@ -138,6 +139,8 @@ SCOPED: dict[str, Scoped] = {
     "partnerships:partnership_edit": Scoped(pk("partnership")),
     "partnerships:partnership_status": Scoped(pk("partnership")),
     "partnerships:partnership_history": Scoped(pk("partnership")),
+    "partnerships:partnership_answer": Scoped(pk("partnership")),
+    "partnerships:invitation_detail": Scoped(pk("invitation")),
     "partnerships:engagement_create": Scoped(pk("partnership")),
     "partnerships:engagement_detail": Scoped(pk("engagement")),
     "partnerships:engagement_edit": Scoped(pk("engagement")),
@@ -306,6 +309,12 @@ def owned(
         institution=university, role="staff", course=course, created_by=university_liaison
     )
 
+    # Another agency invited to the partnership, not yet answering.
+    council = factories.OrganisationFactory(name="Northbridge Borough Council", kind="local_authority")
+    invitation = AgencyInvitation.objects.create(
+        partnership=partnership, organisation=council, invited_by=university_liaison
+    )
+
     notification = Notification.objects.create(
         kind="booking_confirmed",
         object_id=booking.pk,
@@ -328,6 +337,7 @@ def owned(
         university_contact=partnership.institution_contact,
         police_contact=partnership.police_contact,
         partnership=partnership,
+        invitation=invitation,
         engagement=engagement,
         action=action,
         share=share,
