@@ -1,6 +1,8 @@
 """A partnership from proposal to information flowing both ways, through the real UI only.
 
-The university's liaison officer proposes a partnership with the force, makes it active,
+The university's liaison officer proposes a partnership with the force; the force's liaison
+officer finds the proposal on the dashboard and accepts it (nothing can be recorded before);
+the university's liaison officer makes it active,
 records a meeting, raises an action from it and shares information with the police. The
 force's liaison officer feeds back what came of it and shares information in return; the
 partnership page then shows a healthy two-way flow and a timeline of all of it. Only the
@@ -16,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from tests import factories
-from tests.e2e.browser import address, check_accessibility, login
+from tests.e2e.browser import address, check_accessibility, login, visit
 
 TITLE = "Safer Northbridge campus"
 ENGAGEMENT = "Autumn partnership board"
@@ -105,8 +107,11 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
     follow(page, page.get_by_role("button", name="Create partnership"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(status_message(page)).to_contain_text("It starts as proposed")
+    expect(status_message(page)).to_contain_text("Northbridge Police must accept it before anything is recorded")
     partnership_url = address(page.url)
+    expect(page.get_by_test_id("proposal-banner")).to_contain_text("waiting for Northbridge Police to accept")
+    expect(page.get_by_role("link", name="Record engagement")).to_have_count(0)
+    expect(page.get_by_role("link", name="Northbridge Police")).to_have_count(0)  # its page stays closed
     health = page.get_by_test_id("health-panel")
     expect(health.get_by_role("heading")).to_have_text("Health: Needs attention")
     expect(health).to_contain_text("No engagement has been recorded yet.")
@@ -116,7 +121,24 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
     expect(overview).to_contain_text("Professor Alan Reid")
     expect(overview).to_contain_text(long(start_date))
 
-    # 2. It becomes active.
+    log_out(page, university_liaison)
+
+    # 2. The force's liaison officer finds the proposal on the dashboard and accepts it.
+    login(page, police_liaison)
+    awaiting = page.get_by_role("region", name="Waiting for your organisation's answer")
+    expect(awaiting).to_contain_text(TITLE)
+    follow(page, awaiting.get_by_role("link", name=re.compile("^Answer")))
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_role("region", name="The proposal")).to_contain_text("University of Northbridge")
+    follow(page, page.get_by_role("button", name="Accept"))
+    assert address(page.url) == partnership_url
+    expect(status_message(page)).to_contain_text("You accepted the partnership.")
+    expect(page.get_by_role("link", name="Record engagement")).to_be_visible()
+    log_out(page, police_liaison)
+
+    # 3. Accepted by both: it becomes active.
+    login(page, university_liaison)
+    visit(page, partnership_url)
     follow(page, page.get_by_role("link", name="Change status"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Change status")
     page.get_by_label("New status").select_option(label="Active")
@@ -125,7 +147,7 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
     assert address(page.url) == partnership_url
     expect(status_message(page)).to_contain_text("The partnership is now active.")
 
-    # 3. A strategic meeting with both sides, and an action raised from it.
+    # 4. A strategic meeting with both sides, and an action raised from it.
     follow(page, page.get_by_role("link", name="Record engagement"))
     page.get_by_label("Type of engagement").select_option(label="Strategic meeting")
     page.get_by_label("Title").fill(ENGAGEMENT)
