@@ -116,6 +116,11 @@ def verify(request, token: str) -> bool:
     return True
 
 
+def has_recovery_codes_device(user) -> bool:
+    """Whether recovery codes were ever made (a warning about running out means nothing otherwise)."""
+    return StaticDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -76,7 +76,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         if two_factor.verify(request, form.cleaned_data["code"]):
             left = two_factor.recovery_codes_left(request.user)
-            if left <= 3:
+            if left <= 3 and two_factor.has_recovery_codes_device(request.user):
                 messages.warning(
                     request, f"You have {left} recovery codes left. Make new ones in Two-factor authentication."
                 )
@@ -100,7 +100,6 @@ def manage(request):
 
 def _confirm_first(request, return_to: str):
     """Send the person to confirm their password and code, then back to ``return_to``."""
-    messages.info(request, "Confirm it is you first: type your password and a current code.")
     return redirect(f"{reverse('reauthenticate')}?{urlencode({'next': reverse(return_to)})}")
 
 

@@ -112,6 +112,25 @@ PARTNERSHIPS = [
         "awaiting": "institution",
     },
     {
+        # Eastmoor's students on placement in Northbridge: a proposal Northbridge Police has not
+        # answered yet, so police.liaison sees it on the dashboard, and eastmoor.liaison sees
+        # nothing of the force's people until it is accepted.
+        "title": "Eastmoor University and Northbridge Police: students on placement in Northbridge",
+        "parties": ("Eastmoor University", "Northbridge Police"),
+        "status": S.PROPOSED,
+        "focus_areas": [F.HARASSMENT, F.SEXUAL_VIOLENCE],
+        "aims": (
+            "About 300 Eastmoor students spend a term on placement in Northbridge hospitals and schools each "
+            "year. We would like a named contact in the force for them, and a way to pass on concerns about "
+            "harassment on the routes they travel."
+        ),
+        "sponsors": ("Dr Helen Bramley", ""),
+        "spocs": ("Tom Harding", ""),
+        "dates": (None, None, None),
+        "by": "eastmoor.liaison",
+        "awaiting": "police",
+    },
+    {
         "title": "Westfell College and Eastmoor and Dales Constabulary: safer travel to college",
         "parties": ("Westfell College", "Eastmoor and Dales Constabulary"),
         "status": S.UNDER_REVIEW,
@@ -153,7 +172,7 @@ PARTNERSHIPS = [
     },
 ]
 
-MAIN, EAST, NCC, WESTFELL, MOORSIDE, PILOT = (PARTNERSHIPS[i]["title"] for i in (0, 1, 2, 4, 5, 6))
+MAIN, EAST, NCC, WESTFELL, MOORSIDE, PILOT = (PARTNERSHIPS[i]["title"] for i in (0, 1, 2, 5, 6, 7))
 
 # ((partnership, kind, days from today, location), title, attendees, notes, decisions, recorded by,
 #  actions agreed there: (title, owner, due in days from today, status, completed in days from today))
