@@ -185,8 +185,13 @@ class SessionForm(forms.ModelForm):
         partnerships = Partnership.objects.select_related("institution", "police_force").order_by(
             "institution__name", "title"
         )
-        # Live partnerships, and the current choice even if that partnership has since ended.
-        partnerships = partnerships.filter(~Q(status=PartnershipStatus.ENDED) | Q(pk=self.instance.offered_to_id))
+        # Live partnerships both sides have accepted, and the current choice even if that
+        # partnership has since ended. A proposal cannot be offered training: until the
+        # institution accepts, it sees nothing of the force's.
+        accepted = Q(institution_accepted_at__isnull=False, police_accepted_at__isnull=False)
+        partnerships = partnerships.filter(
+            (~Q(status=PartnershipStatus.ENDED) & accepted) | Q(pk=self.instance.offered_to_id)
+        )
         if provider is not None:
             self.fields["course"] = CourseChoiceField(queryset=courses.filter(provider=provider), label="Course")
             self.fields["offered_to"] = PartnershipChoiceField(

@@ -79,9 +79,11 @@ class SessionStatus(models.TextChoices):
 class SessionQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
         own = user.organisation_id
-        offered_to_us = Q(offered_to__institution_id=own) | Q(
-            offered_to__isnull=True, course__provider_id__in=partner_forces_of(own)
-        )
+        offered_to_us = Q(
+            offered_to__institution_id=own,
+            offered_to__institution_accepted_at__isnull=False,
+            offered_to__police_accepted_at__isnull=False,
+        ) | Q(offered_to__isnull=True, course__provider_id__in=partner_forces_of(own))
         return Q(course__provider_id=own) | offered_to_us
 
     def upcoming(self, now=None):

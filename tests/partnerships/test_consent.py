@@ -215,3 +215,15 @@ def test_the_migration_counts_existing_partnerships_as_accepted_by_both_sides():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_force_cannot_offer_training_to_a_proposal_not_yet_accepted(police_force, police_liaison):
+    from training.forms import SessionForm
+
+    college = factories.OrganisationFactory(name="Westfell College", kind="college")
+    proposal = factories.PartnershipFactory(
+        institution=college, police_force=police_force, institution_accepted_at=None
+    )
+    accepted = factories.PartnershipFactory(police_force=police_force)
+    choices = SessionForm(provider=police_force).fields["offered_to"].queryset
+    assert accepted in choices and proposal not in choices
