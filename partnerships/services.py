@@ -173,8 +173,8 @@ def record_feedback(share, *, outcome, outcome_on, note, by, today: date | None 
     return share
 
 
-def log_share_view(share, user) -> ShareView:
-    return ShareView.objects.create(share=share, viewer=user)
+def log_share_view(share, user, *, ip_address: str | None = None) -> ShareView:
+    return ShareView.objects.create(share=share, viewer=user, ip_address=ip_address)
 
 
 ERASED_FIELDS = {"summary": "", "outcome_note": ""}

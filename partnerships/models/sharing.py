@@ -168,11 +168,12 @@ class ShareViewQuerySet(ScopedQuerySet):
 
 
 class ShareView(models.Model):
-    """One person opening one share: who and when. Never edited, kept as long as the share."""
+    """One person opening one share: who, when and from where. Never edited, kept as long as the share."""
 
     share = models.ForeignKey(InformationShare, on_delete=models.CASCADE, related_name="views")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     objects = ShareViewQuerySet.as_manager()
 
