@@ -119,8 +119,9 @@ class InformationShare(models.Model):
                 condition=Q(outcome_on__isnull=True) | Q(outcome_on__gte=F("shared_on")),
                 name="share_feedback_not_before_sharing",
             ),
+            # The explanation is free text: retention erases it with the summary.
             models.CheckConstraint(
-                condition=~Q(lawful_basis="other") | ~Q(lawful_basis_detail=""),
+                condition=~Q(lawful_basis="other") | ~Q(lawful_basis_detail="") | Q(erased_at__isnull=False),
                 name="share_other_lawful_basis_explained",
             ),
             models.CheckConstraint(
