@@ -192,7 +192,7 @@ def erase_share_text(share: InformationShare, *, by=None, reason: str = "Free te
     """
     for field, value in ERASED_FIELDS.items():
         setattr(share, field, value)
-    share.erased_at = timezone.now()
+    share.erased_at = share.erased_at or timezone.now()  # erasing again keeps the first date
     share._change_reason = reason
     _as(share, by).save(update_fields=[*ERASED_FIELDS, "erased_at"])
     InformationShare.history.filter(id=share.pk).update(**ERASED_FIELDS)

@@ -234,6 +234,10 @@ def test_erasing_a_share_erases_its_free_text_everywhere_and_keeps_the_view_log(
     for field in ("summary", "outcome_note", "lawful_basis_detail"):
         assert not share.history.exclude(**{field: ""}).exists(), f"the {field} is still in the history"
     assert ShareView.objects.filter(share=share, viewer=police_liaison).count() == 1
+    erased_at = share.erased_at
+    services.erase_share_text(share)
+    share.refresh_from_db()
+    assert share.erased_at == erased_at
 
 
 def test_the_retention_sweep_erases_the_explanation_of_the_lawful_basis_too(partnership):
