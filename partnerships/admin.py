@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Action, Contact, Engagement, InformationShare, Organisation, Partnership, Unit
 
 
@@ -71,14 +72,25 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(InformationShare)
 class InformationShareAdmin(admin.ModelAdmin):
-    """Administrators can see that shares exist; the free text stays in the portal's logged view."""
+    """Administrators can see that shares exist; the free text stays in the portal's logged view.
+
+    Read-only: a share changes only through partnerships/services.py. Deleting one here would
+    leave its text in its history rows, out of the retention sweep's reach, and delete its view
+    log; changing one could move it to another partnership. Without delete permission here, the
+    admin also refuses to delete anything that would take shares with it (a partnership).
+    """
 
     list_display = ("__str__", "partnership", "outcome", "retain_until", "erased_at")
     list_select_related = ("partnership",)
     list_filter = ("direction", "category", "outcome")
     search_fields = ("partnership__title",)
-    exclude = ("summary", "outcome_note")
-    readonly_fields = ("retain_until", "erased_at")
+    exclude = tuple(services.ERASED_FIELDS)
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -271,20 +271,37 @@ def record_feedback(share, *, outcome, outcome_on, note, by, today: date | None 
     return share
 
 
-def log_share_view(share, user) -> ShareView:
-    return ShareView.objects.create(share=share, viewer=user)
+def log_share_view(share, user, *, ip_address: str | None = None) -> ShareView:
+    return ShareView.objects.create(share=share, viewer=user, ip_address=ip_address)
 
 
-ERASED_FIELDS = {"summary": "", "outcome_note": ""}
+# A share's free text: what retention erases. Category, dates, direction, lawful basis and
+# outcome stay for the partnership's statistics.
+ERASED_FIELDS = {"summary": "", "outcome_note": "", "lawful_basis_detail": ""}
+
+
+@transaction.atomic
+def erase_share_text(share: InformationShare, *, by=None, reason: str = "Free text erased") -> InformationShare:
+    """Erase a share's free text, in the share and in every row of its history.
+
+    The erasure itself is written to the history (``by`` is None when the retention schedule
+    did it); earlier history rows are emptied too, or the text would outlive its erasure there.
+    The log of who viewed the share (``ShareView``) is kept.
+    """
+    for field, value in ERASED_FIELDS.items():
+        setattr(share, field, value)
+    share.erased_at = share.erased_at or timezone.now()  # erasing again keeps the first date
+    share._change_reason = reason
+    _as(share, by).save(update_fields=[*ERASED_FIELDS, "erased_at"])
+    InformationShare.history.filter(id=share.pk).update(**ERASED_FIELDS)
+    return share
 
 
 def erase_expired_shares(today: date | None = None, batch_size: int = 500) -> int:
-    """Erase the free text of shares whose retention has ended; keep what statistics need.
+    """Erase the free text of shares whose retention has ended (``erase_share_text``).
 
     Handles one bounded batch and returns how many shares it erased, so a scheduled run
-    can be repeated until it returns 0. The erasure is written to the history (with no
-    user: the retention schedule did it), and the text is erased from earlier history rows
-    too, or it would outlive its retention there.
+    can be repeated until it returns 0.
     """
     today = today or timezone.localdate()
     erased = 0
@@ -294,16 +311,9 @@ def erase_expired_shares(today: date | None = None, batch_size: int = 500) -> in
             .filter(retain_until__lt=today, erased_at__isnull=True)
             .order_by("retain_until", "pk")[:batch_size]
         )
-        ids = []
         for share in due:
-            for field, value in ERASED_FIELDS.items():
-                setattr(share, field, value)
-            share.erased_at = timezone.now()
-            share._change_reason = "Free text erased at the end of the retention period"
-            _as(share, None).save(update_fields=[*ERASED_FIELDS, "erased_at"])
-            ids.append(share.pk)
+            erase_share_text(share, reason="Free text erased at the end of the retention period")
             erased += 1
-        InformationShare.history.filter(id__in=ids).update(**ERASED_FIELDS)
     return erased
 
 

@@ -46,6 +46,10 @@ def navigation_for(user) -> list[NavItem]:
 
 
 def portal(request):
+    if not hasattr(request, "user"):
+        # An error page for a request refused before AuthenticationMiddleware ran (an unknown
+        # Host is a 400 from CommonMiddleware): nothing of any account.
+        return {"portal_name": settings.PORTAL_NAME, "nav_items": []}
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
     from accounts import two_factor

@@ -12,17 +12,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-
-def client_address(request) -> str:
-    # Axes already worked out the client's address behind the configured number of proxies.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "unknown")
+from portal.client import client_address
 
 
 def hit(name: str, request) -> int | None:
     """Count one request; return the seconds to wait if over the limit, else None."""
     limit, window = settings.RATE_LIMITS[name]
     window_start = int(time.time() // window)
-    key = f"ratelimit:{name}:{client_address(request)}:{window_start}"
+    key = f"ratelimit:{name}:{client_address(request) or 'unknown'}:{window_start}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

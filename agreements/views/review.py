@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnerships.models import Contact
 from partnerships.views.common import apply_errors
+from portal.client import client_address
 from portal.queue import enqueue
 from portal.ratelimit import rate_limited
 
@@ -340,7 +341,7 @@ def sign(request, pk):
                 by=user,
                 full_name=form.cleaned_data["full_name"],
                 position=form.cleaned_data["position"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_address(request),
                 confirmed=form.cleaned_data["confirmed"],
             )
         except ValidationError as error:

@@ -119,8 +119,9 @@ class InformationShare(models.Model):
                 condition=Q(outcome_on__isnull=True) | Q(outcome_on__gte=F("shared_on")),
                 name="share_feedback_not_before_sharing",
             ),
+            # The explanation is free text: retention erases it with the summary.
             models.CheckConstraint(
-                condition=~Q(lawful_basis="other") | ~Q(lawful_basis_detail=""),
+                condition=~Q(lawful_basis="other") | ~Q(lawful_basis_detail="") | Q(erased_at__isnull=False),
                 name="share_other_lawful_basis_explained",
             ),
             models.CheckConstraint(
@@ -168,11 +169,12 @@ class ShareViewQuerySet(ScopedQuerySet):
 
 
 class ShareView(models.Model):
-    """One person opening one share: who and when. Never edited, kept as long as the share."""
+    """One person opening one share: who, when and from where. Never edited, kept as long as the share."""
 
     share = models.ForeignKey(InformationShare, on_delete=models.CASCADE, related_name="views")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     objects = ShareViewQuerySet.as_manager()
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from portal.client import client_address
+
 from .. import permissions, services
 from ..forms.partnerships import SUMMARY_MAX_LENGTH, FeedbackForm, ShareForm
 from ..models import Direction, InformationShare, ShareView
@@ -68,10 +70,10 @@ def share_create(request, pk):
 @never_cache
 @login_required
 def share_detail(request, pk):
-    """Show one share. Opening it is logged: who read it and when."""
+    """Show one share. Opening it is logged: who read it, when and from which address."""
     share = get_share(request, pk)
     partnership = share.partnership
-    services.log_share_view(share, request.user)
+    services.log_share_view(share, request.user, ip_address=client_address(request))
     can_see_views = permissions.can_see_share_views(request.user, partnership)
     views = None
     if can_see_views:

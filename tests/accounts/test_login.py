@@ -1,6 +1,8 @@
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -123,3 +125,37 @@ def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(client
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+# Behind the documented TLS proxy every request comes from the proxy's address: the client's
+# own address is the one the proxy appended to X-Forwarded-For (settings.PROXY_COUNT).
+PROXY = "10.0.0.2"
+
+
+def login_through_proxy(client, forwarded_for, password):
+    return client.post(
+        reverse("login"),
+        {"username": "uni.liaison", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_one_proxy_a_lockout_holds_for_the_forwarded_address_only(client, university_liaison, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login_through_proxy(client, "198.51.100.7", "wrong-guess")
+    assert login_through_proxy(client, "198.51.100.7", PASSWORD).status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+    # Another client behind the same proxy still logs in; a forged address on the left changes nothing.
+    assert login_through_proxy(Client(), "203.0.113.9", PASSWORD).status_code == 302
+    assert login_through_proxy(Client(), "203.0.113.9, 198.51.100.7", PASSWORD).status_code == 429
+
+
+@override_settings(PROXY_COUNT=0)
+def test_with_no_proxy_configured_x_forwarded_for_is_ignored(client, university_liaison, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login_through_proxy(client, "198.51.100.7", "wrong-guess")
+    # A client cannot step out of its lockout by sending another X-Forwarded-For.
+    assert login_through_proxy(Client(), "203.0.113.9", PASSWORD).status_code == 429
+    assert AccessAttempt.objects.get().ip_address == PROXY

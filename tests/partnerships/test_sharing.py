@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,3 +209,63 @@ def test_erasure_runs_in_bounded_batches(partnership):
     assert services.erase_expired_shares(today=date(2026, 1, 1), batch_size=2) == 2
     assert services.erase_expired_shares(today=date(2026, 1, 1), batch_size=2) == 1
     assert services.erase_expired_shares(today=date(2026, 1, 1), batch_size=2) == 0
+
+
+def test_erasing_a_share_erases_its_free_text_everywhere_and_keeps_the_view_log(client, police_liaison, partnership):
+    share = factories.InformationShareFactory(
+        partnership=partnership,
+        summary="Car by gate",
+        lawful_basis="other",
+        lawful_basis_detail="Section 115 Crime and Disorder Act 1998",
+    )
+    services.record_feedback(
+        share, outcome="disruption", outcome_on=share.shared_on, note="Stopped and searched", by=police_liaison
+    )
+    client.force_login(police_liaison)
+    client.get(share.get_absolute_url())
+
+    services.erase_share_text(share)
+
+    share.refresh_from_db()
+    assert (share.summary, share.outcome_note, share.lawful_basis_detail) == ("", "", "")
+    assert share.erased_at is not None
+    assert (share.lawful_basis, share.outcome, share.category) == ("other", "disruption", "vehicle")
+    assert share.history.count() == 3  # shared, feedback, erased
+    for field in ("summary", "outcome_note", "lawful_basis_detail"):
+        assert not share.history.exclude(**{field: ""}).exists(), f"the {field} is still in the history"
+    assert ShareView.objects.filter(share=share, viewer=police_liaison).count() == 1
+    erased_at = share.erased_at
+    services.erase_share_text(share)
+    share.refresh_from_db()
+    assert share.erased_at == erased_at
+
+
+def test_the_retention_sweep_erases_the_explanation_of_the_lawful_basis_too(partnership):
+    share = factories.InformationShareFactory(
+        partnership=partnership,
+        shared_on=date(2020, 1, 1),
+        lawful_basis="other",
+        lawful_basis_detail="Section 115 Crime and Disorder Act 1998",
+    )
+    assert services.erase_expired_shares(today=date(2026, 1, 1)) == 1
+    share.refresh_from_db()
+    assert share.lawful_basis_detail == "" and share.erased_at is not None
+    assert not share.history.exclude(lawful_basis_detail="").exists()
+    assert share.history.first().history_change_reason.startswith("Free text erased")
+
+
+def test_an_erased_explanation_of_the_lawful_basis_says_so(client, police_liaison, partnership):
+    share = factories.InformationShareFactory(
+        partnership=partnership, lawful_basis="other", lawful_basis_detail="Section 115 Crime and Disorder Act 1998"
+    )
+    services.erase_share_text(share)
+    client.force_login(police_liaison)
+    body = client.get(share.get_absolute_url()).content.decode()
+    assert "the explanation was erased with the summary" in body and "Section 115" not in body
+
+
+def test_the_database_still_wants_other_explained_until_the_share_is_erased(partnership):
+    share = factories.InformationShareFactory(partnership=partnership, lawful_basis="other", lawful_basis_detail="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InformationShare.objects.filter(pk=share.pk).update(lawful_basis_detail="")
+    InformationShare.objects.filter(pk=share.pk).update(lawful_basis_detail="", erased_at=timezone.now())

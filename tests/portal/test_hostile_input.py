@@ -54,6 +54,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 
 from accounts import two_factor
 from agreements.models import AgreementStatus
@@ -79,7 +80,7 @@ from tests.partnerships.conftest import action, engagement, partnership, share  
 from tests.training.conftest import colleagues, course, session, unit  # noqa: F401 - shared fixtures
 from training import services as training_services
 from training.compliance import STATUS_FILTERS
-from training.models import BookingStatus, Session
+from training.models import BookingStatus, CalendarFeed, Course, Session, TrainingNeed
 from training.views.sessions import Availability
 
 pytestmark = pytest.mark.django_db
@@ -1676,3 +1677,97 @@ def test_stored_text_comes_back_escaped(name, field_name, page, request):
         assert re.search(r"&lt;script&gt;alert\((&quot;|&#x27;|&#34;|\")x", html), (
             f"{url} does not show the {field_name}"
         )
+
+
+# --- Free text that leaves the portal as a file -------------------------------------------------
+
+# Text a spreadsheet would run as a formula: at the start of a cell, or after anything a
+# spreadsheet may split a cell at (a comma, a semicolon, a tab, a line break).
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    "Eastmoor;=cmd|' /C calc'!A0",
+    "Eastmoor,=cmd|' /C calc'!A0",
+    "Eastmoor\t=cmd|' /C calc'!A0",
+    "Eastmoor\n=cmd|' /C calc'!A0",
+    "Eastmoor\r\n@SUM(1+1)*cmd|' /C calc'!A0",
+    "Eastmoor; -2+3+cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+]
+
+
+def formula_cells(body: str) -> list[str]:
+    """The pieces of a CSV a spreadsheet would run, splitting wherever it might, quotes or not."""
+    return [piece for piece in re.split(r"[,;\t\r\n]", body) if re.match(r'[\s"]*[=+\-@]', piece)]
+
+
+def post_valid(prepared: Prepared, **fields) -> Client:
+    """Post the case's base data with ``fields`` changed; it must succeed. Returns the poster's client."""
+    client = prepared.client()
+    data = {**prepared.base, **fields}
+    response = send(client, "post", prepared.post_url(client), Submission(data, prepared.query, "multipart"))
+    assert response.status_code == 302, f"{prepared.case.name}: {fields} was refused"
+    return client
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_downloaded_csv_runs_no_formula(value, request):
+    partnership_create = prepare(BY_NAME["partnership_create"], request)
+    course_create = prepare(BY_NAME["course_create"], request)
+    university, liaison = request.getfixturevalue("university"), request.getfixturevalue("university_liaison")
+    with rolled_back():
+        client = post_valid(partnership_create, title=value)
+        body = body_of(client.get(reverse("partnerships:partnership_export")))
+        assert "calc" in body and body.startswith('"Title","Institution",')
+        assert not formula_cells(body), "the partnership list CSV holds a formula"
+    with rolled_back():
+        post_valid(course_create, title=value)
+        TrainingNeed.objects.create(institution=university, course=Course.objects.latest("pk"), role="all")
+        body = body_of(client_of(liaison).get(reverse("training:compliance_csv")))
+        assert "calc" in body and body.startswith('"Name","Username",')
+        assert not formula_cells(body), "the compliance CSV holds a formula"
+
+
+# Line breaks (every kind Python's str.splitlines knows) and other control characters: a
+# calendar file must stay one property per line, whatever the course, venue or trainers say.
+CALENDAR_TEXT = [
+    "line one\rline two",
+    "line one\nline two",
+    "Stalking\r\nBEGIN:VEVENT\r\nSUMMARY:forged\r\nEND:VEVENT",
+    "a\x85b\u2028c\u2029d",
+    "a\x0bb\x0cc\x1cd\x1de\x1ef",
+    "\x1b[31mred\x1b[0m\x7f",
+]
+
+
+def assert_one_property_per_line(ics: bytes) -> Calendar:
+    for line in ics.split(b"\r\n"):
+        assert b"\r" not in line and b"\n" not in line, f"a bare line break in {line!r}"
+    calendar = Calendar.from_ical(ics)
+    for event in calendar.walk("VEVENT"):
+        for name in ("SUMMARY", "LOCATION"):
+            assert len(str(event[name]).splitlines()) == 1, f"{name} spans lines: {str(event[name])!r}"
+    return calendar
+
+
+@pytest.mark.parametrize("value", CALENDAR_TEXT)
+def test_calendar_files_stay_valid_whatever_the_text(value, request):
+    course_edit = prepare(BY_NAME["course_edit"], request)
+    session_edit = prepare(BY_NAME["session_edit"], request)
+    held, staff = request.getfixturevalue("session"), request.getfixturevalue("staff_member")
+    with rolled_back():
+        post_valid(course_edit, title=f"Stalking awareness {value}")
+        post_valid(session_edit, venue=value, trainers=value)
+        training_services.book(held, staff, by=staff)
+        feed = CalendarFeed.objects.create(user=staff)
+        client = client_of(staff)
+        for url in (reverse("training:session_ics", args=[held.pk]), reverse("training:feed", args=[feed.token])):
+            response = client.get(url)
+            assert response.status_code == 200, f"{url} answered {response.status_code}"
+            (event,) = assert_one_property_per_line(response.content).walk("VEVENT")
+            assert str(event["SUMMARY"]).startswith("Stalking awareness")

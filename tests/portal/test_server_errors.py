@@ -1,4 +1,5 @@
-"""A database that cannot be reached is a 503 with Retry-After; any other failure a 500."""
+"""A database that cannot be reached is a 503 with Retry-After; any other failure a 500; a
+request refused before authentication (an unknown Host) a 400."""
 
 import pytest
 from django.db import connection
@@ -35,3 +36,17 @@ def test_other_failures_are_a_500_without_retry_after(failing_client):
 
 def test_the_portal_urls_still_answer_under_this_url_conf(failing_client):
     assert failing_client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unknown_host_is_a_400_with_the_error_page_and_nothing_of_the_account(
+    client, university_liaison, settings, method
+):
+    """CommonMiddleware refuses the Host before authentication runs: the page must not need it."""
+    settings.DEBUG = False
+    client.force_login(university_liaison)
+    client.raise_request_exception = False
+    response = getattr(client, method)("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Bad request" in response.text and "could not read that request" in response.text
+    assert university_liaison.get_full_name() not in response.text

@@ -86,6 +86,8 @@ def test_embedded_defaults_need_nothing_installed(tmp_path):
         ({"DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not a valid URL"),
         ({"DEBUG": "true", "CELERY_BROKER_URL": "http://x"}, "CELERY_BROKER_URL must start with"),
         ({"DEBUG": "true", "SESSION_IDLE_TIMEOUT": "ten"}, "SESSION_IDLE_TIMEOUT must be a whole number"),
+        ({"DEBUG": "true", "PROXY_COUNT": "one"}, "PROXY_COUNT must be a whole number"),
+        ({"DEBUG": "true", "PROXY_COUNT": "-1"}, "PROXY_COUNT must be 0 or more"),
         (
             {"DEBUG": "true", "SHARE_RETENTION_MONTHS_AFTER_FEEDBACK": "0"},
             "SHARE_RETENTION_MONTHS_AFTER_FEEDBACK must be at least 1",

@@ -180,3 +180,41 @@ def test_each_person_has_their_own_feed(client, feed, session, colleagues):
 
 def test_outsider_gets_404_on_the_session_ics(client, outsider, session):
     assert_outsider_gets_404(client, url("session_ics", session.pk), outsider)
+
+
+# Text typed into the portal, line breaks and all, reaches the calendar files.
+
+BROKEN = "Stalking\r\nawareness\nBEGIN:VEVENT\rSUMMARY:forged\u2028for\x0bstaff"
+ONE_LINE = "Stalking awareness BEGIN:VEVENT SUMMARY:forged for staff"
+
+
+@pytest.fixture
+def text_with_line_breaks(course, session, staff_member):
+    course.title = BROKEN
+    course.save(update_fields=["title"])
+    session.venue, session.trainers = "Senate House\nRoom 2", "DS Ruth Adeyemi\r\nPC Tom Hale"
+    session.save(update_fields=["venue", "trainers"])
+    services.book(session, staff_member, by=staff_member)
+    return session
+
+
+def assert_line_breaks_folded(response):
+    assert response.status_code == 200
+    for line in response.content.split(b"\r\n"):
+        assert b"\r" not in line and b"\n" not in line, f"a bare line break in {line!r}"
+    calendar = parse(response)
+    (event,) = events(calendar)
+    assert str(event["SUMMARY"]) == ONE_LINE
+    assert str(event["LOCATION"]) == "Senate House Room 2"
+    assert "Trainers: DS Ruth Adeyemi PC Tom Hale." in str(event["DESCRIPTION"])
+    return calendar
+
+
+def test_line_breaks_in_the_session_ics_are_folded_into_one_line(client, staff_member, text_with_line_breaks):
+    client.force_login(staff_member)
+    calendar = assert_line_breaks_folded(client.get(url("session_ics", text_with_line_breaks.pk)))
+    assert str(calendar["X-WR-CALNAME"]) == ONE_LINE
+
+
+def test_line_breaks_in_the_feed_are_folded_into_one_line(client, feed, text_with_line_breaks):
+    assert_line_breaks_folded(client.get(url("feed", feed.token)))
