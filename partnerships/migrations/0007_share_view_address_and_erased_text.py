@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0005_history_change_reason_text"),
+        ("partnerships", "0006_partnership_consent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
