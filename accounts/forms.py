@@ -31,10 +31,11 @@ class PortalPasswordChangeForm(PasswordChangeForm):
             )
             self.order_fields(["old_password", "code", "new_password1", "new_password2"])
 
-    def clean_code(self):
+    def clean(self):
         from . import reauth
 
-        code = self.cleaned_data["code"]
-        if reauth.check_code(self.user, code) is None:
-            raise forms.ValidationError(reauth.WRONG_CODE)
-        return code
+        cleaned = super().clean()
+        # The code is checked (and so used up) only when the rest of the form is right.
+        if "code" in self.fields and not self.errors and reauth.check_code(self.user, cleaned["code"]) is None:
+            self.add_error("code", reauth.WRONG_CODE)
+        return cleaned

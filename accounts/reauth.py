@@ -9,11 +9,15 @@ management pages) use ``@recent_reauthentication_required``: a successful check 
 in the session for ``settings.REAUTHENTICATION_SECONDS``; signing asks every time.
 """
 
+import logging
 import time
 from functools import wraps
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from . import two_factor
 
 SESSION_KEY = "reauthenticated_at"
+logger = logging.getLogger("portal.security")
 
 # How the person proved who they were, as recorded with a signature.
 PASSWORD = "password"  # noqa: S105 - the name of a method, not a password
@@ -59,22 +64,49 @@ class ReauthenticationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        password = cleaned.get("password")
-        if password is not None and not self.user.check_password(password):
-            self.add_error("password", "That password is not right. Type the password you log in with.")
+        if self.errors:
+            return cleaned  # a field is missing: say so, and use up no code
+        if not self.user.check_password(cleaned["password"]):
+            self._failed()
             return cleaned
         if "code" not in self.fields:
             self.method = PASSWORD
-            return cleaned
-        if not cleaned.get("code") or password is None:
-            return cleaned
-        self.method = check_code(self.user, cleaned["code"])
-        if self.method is None:
-            self.add_error("code", WRONG_CODE)
+        else:
+            self.method = check_code(self.user, cleaned["code"])
+            if self.method is None:
+                self._failed()
         return cleaned
+
+    def _failed(self):
+        # One message for a wrong password or a wrong code: the form does not tell which.
+        self.add_error(None, WRONG if "code" in self.fields else WRONG_PASSWORD)
+        self.too_many_failures = count_failure(self.user)
+
+    too_many_failures = False
 
 
 WRONG_CODE = "That code is not right, or has been used. Wait for the next code from your app and type it."
+WRONG = (
+    "That password or code is not right. Type the password you log in with and the newest code from your app "
+    "(a code works once)."
+)
+WRONG_PASSWORD = "That password is not right. Type the password you log in with."  # noqa: S105 - a message
+# Wrong answers allowed per user in FAILURE_WINDOW before the session is ended: someone holding
+# a stolen session cannot go on guessing the password (axes counts log-ins, not this form).
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * 60
+
+
+def count_failure(user) -> bool:
+    """Count one wrong answer for ``user``; True once they have had too many."""
+    key = f"reauth-failures:{user.pk}"
+    cache.add(key, 0, timeout=FAILURE_WINDOW)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=FAILURE_WINDOW)
+        failures = 1
+    return failures >= MAX_FAILURES
 
 
 def check_code(user, code: str) -> str | None:
@@ -86,6 +118,14 @@ def check_code(user, code: str) -> str | None:
     if device is None:
         return None
     return PASSWORD_AND_RECOVERY_CODE if isinstance(device, StaticDevice) else PASSWORD_AND_APP
+
+
+def end_session(request):
+    """Log out after too many wrong answers, and say why on the log-in page."""
+    logger.warning("re-authentication failed too often user=%s; session ended", request.user.pk)
+    logout(request)
+    messages.error(request, "You were logged out after several wrong passwords or codes. Log in again.")
+    return redirect("login")
 
 
 def remember(request) -> None:

@@ -85,7 +85,7 @@ def confirm(request, device, token: str) -> list[str] | None:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
     codes = _replace_recovery_codes(device.user)
-    otp_login(request, device)
+    _verified(request, device)
     tell_user(device.user, "a new authenticator app was set up")
     return codes
 
@@ -112,8 +112,15 @@ def verify(request, token: str) -> bool:
     device = match_token(request.user, token)
     if device is None:
         return False
-    otp_login(request, device)
+    _verified(request, device)
     return True
+
+
+def _verified(request, device) -> None:
+    """Mark the session as past the code step, under a new session key: a session id planted
+    before the code was given (session fixation) is not the one that is now fully signed in."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def has_recovery_codes_device(user) -> bool:

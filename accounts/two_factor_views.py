@@ -113,6 +113,8 @@ def reauthenticate(request):
     if request.method == "POST" and form.is_valid():
         reauth.remember(request)
         return redirect(_next(request, "two_factor_manage"))
+    if form.too_many_failures:
+        return reauth.end_session(request)
     context = {"form": form, "next": _next(request, ""), "minutes": settings.REAUTHENTICATION_SECONDS // 60}
     return render(request, "registration/reauthenticate.html", context)
 

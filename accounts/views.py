@@ -3,7 +3,7 @@ from django.utils.decorators import method_decorator
 
 from portal.ratelimit import rate_limited
 
-from . import two_factor
+from . import reauth, two_factor
 from .forms import LoginForm, PortalPasswordChangeForm
 
 
@@ -27,3 +27,9 @@ class PortalPasswordChangeView(PasswordChangeView):
         response = super().form_valid(form)
         two_factor.tell_user(form.user, "your password was changed")
         return response
+
+    def form_invalid(self, form):
+        # A wrong old password or code counts toward the same limit as the confirmation page.
+        if ("old_password" in form.errors or "code" in form.errors) and reauth.count_failure(self.request.user):
+            return reauth.end_session(self.request)
+        return super().form_invalid(form)

@@ -83,9 +83,9 @@ def test_new_recovery_codes_ask_again_for_password_and_code_and_send_an_email(
     assert not StaticToken.objects.filter(device__user=police_liaison).exists()
 
     wrong = client.post(CONFIRM, {"password": "not-the-password", "code": totp_code(device)})
-    assert "That password is not right" in wrong.content.decode()
+    assert "That password or code is not right" in wrong.content.decode()
     no_code = client.post(CONFIRM, {"password": PASSWORD, "code": "000000"})
-    assert "That code is not right" in no_code.content.decode()
+    assert "That password or code is not right" in no_code.content.decode()  # it does not say which
 
     confirmed = client.post(CONFIRM, {"password": PASSWORD, "code": totp_code(device), "next": MANAGE})
     assert confirmed["Location"] == MANAGE
@@ -149,3 +149,38 @@ def test_changing_the_password_asks_for_a_current_code(client, police_liaison, d
     police_liaison.refresh_from_db()
     assert changed.status_code == 302 and police_liaison.check_password("a-new-long-passphrase-2026")
     assert [message.subject for message in mail.outbox] == ["Your account: your password was changed"]
+
+
+def test_guessing_the_password_on_the_confirmation_page_ends_the_session(client, university_liaison):
+    """A stolen session cannot be used to guess the password: axes counts log-ins, not this form,
+    and the rate limit counts addresses, so the form counts wrong answers per user."""
+    second_factor_device(university_liaison)
+    client.force_login(university_liaison)
+    for attempt in range(4):
+        response = client.post(
+            CONFIRM, {"password": f"guess-{attempt}", "code": "123456"}, REMOTE_ADDR=f"192.0.2.{attempt}"
+        )
+        assert response.status_code == 200
+    last = client.post(CONFIRM, {"password": "guess-5", "code": "123456"}, REMOTE_ADDR="192.0.2.99")
+    assert last.status_code == 302 and last["Location"] == reverse("login")
+    assert client.get(MANAGE)["Location"].startswith(reverse("login"))
+
+
+def test_a_wrong_old_password_uses_up_no_code(client, police_liaison):
+    device = second_factor_device(police_liaison)
+    client.force_login(police_liaison)
+    code = totp_code(device)
+    new = {"new_password1": "a-new-long-passphrase-2026", "new_password2": "a-new-long-passphrase-2026"}
+    client.post(reverse("password_change"), {**new, "old_password": "wrong", "code": code})
+    device.refresh_from_db()
+    assert device.last_t == -1  # the code was not checked, so it still works
+    changed = client.post(reverse("password_change"), {**new, "old_password": PASSWORD, "code": code})
+    assert changed.status_code == 302
+
+
+def test_the_session_key_changes_when_the_code_is_given(client, police_liaison):
+    device = second_factor_device(police_liaison)
+    password_only(client, police_liaison)
+    before = client.session.session_key
+    client.post(VERIFY, {"code": totp_code(device)})
+    assert client.session.session_key != before
