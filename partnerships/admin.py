@@ -41,10 +41,12 @@ class PartnershipAdmin(SimpleHistoryAdmin):
     list_select_related = ("institution", "police_force")
     list_filter = ("status",)
     search_fields = ("title", "institution__name", "police_force__name")
+    # Status, consent and the agencies taking part change only through the portal's services
+    # (partnerships/services.py), which ask the other side: the admin cannot skip consent.
+    readonly_fields = ("status", "other_agencies")
     autocomplete_fields = (
         "institution",
         "police_force",
-        "other_agencies",
         "institution_sponsor",
         "institution_contact",
         "police_sponsor",

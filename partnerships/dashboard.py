@@ -75,6 +75,7 @@ def awaiting_answer(user):
             AgencyInvitation.objects.visible_to(user)
             .pending()
             .filter(organisation_id=own)
+            .exclude(partnership__status="ended")
             .select_related("partnership__institution", "partnership__police_force")[:10]
         ),
     }

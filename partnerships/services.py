@@ -5,7 +5,7 @@ keys, so forms can show it next to the field) when the change is not allowed, an
 nothing in that case.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -34,11 +34,11 @@ def _as(instance, user):
     return instance
 
 
-def _save_partnership(partnership, agencies, by):
+def _save_partnership(partnership, agencies, by, update_fields=None):
     partnership.full_clean()
     try:
         with transaction.atomic():
-            _as(partnership, by).save()
+            _as(partnership, by).save(update_fields=update_fields)
     except IntegrityError as error:
         # Two people proposing the same partnership at once: the database constraint decides.
         raise ValidationError("These two organisations already have a partnership that has not ended.") from error
@@ -47,27 +47,56 @@ def _save_partnership(partnership, agencies, by):
     return partnership
 
 
+# A declined proposal or invitation cannot be sent again to the same organisation for this long,
+# so nobody can flood another organisation with proposals it has to answer.
+ASK_AGAIN_AFTER = timedelta(days=30)
+
+
 def _invite_agencies(partnership, agencies, by):
     """Make the chosen other agencies those taking part or invited: invite the new ones,
-    withdraw invitations and remove agencies no longer chosen."""
+    withdraw invitations and remove agencies no longer chosen.
+
+    Agencies are invited only once both sides have accepted the partnership: an invitation
+    names both of them, so a proposal would otherwise be shown to a third organisation first.
+    """
     chosen = {agency.pk for agency in agencies} - {partnership.institution_id, partnership.police_force_id}
     members = set(partnership.other_agencies.values_list("pk", flat=True))
     invitations = AgencyInvitation.objects.pending().filter(partnership=partnership)
     invited = set(invitations.values_list("organisation_id", flat=True))
+    new = chosen - members - invited
+    if new and not partnership.is_accepted:
+        raise ValidationError(
+            {"other_agencies": "Invite other agencies once both sides have accepted the partnership."}
+        )
+    recently_declined = set(
+        AgencyInvitation.objects.filter(
+            partnership=partnership,
+            organisation_id__in=new,
+            status=InvitationStatus.DECLINED,
+            responded_at__gte=timezone.now() - ASK_AGAIN_AFTER,
+        ).values_list("organisation__name", flat=True)
+    )
+    if recently_declined:
+        names = ", ".join(sorted(recently_declined))
+        raise ValidationError({"other_agencies": f"{names} declined an invitation in the last 30 days."})
     invitations.exclude(organisation_id__in=chosen).update(
         status=InvitationStatus.WITHDRAWN, responded_by=by, responded_at=timezone.now()
     )
     removed = members - chosen
     if removed:
         partnership.other_agencies.remove(*removed)
-        latest = partnership.history.order_by("-history_date", "-history_id").first()
-        latest.changed_fields = [*latest.changed_fields, "other agencies"]
-        latest.save(update_fields=["changed_fields"])
-    for organisation_id in sorted(chosen - members - invited):
+        _note_changed(partnership, "other agencies")
+    for organisation_id in sorted(new):
         invitation = AgencyInvitation.objects.create(
             partnership=partnership, organisation_id=organisation_id, invited_by=by
         )
         reminders.agency_invited(invitation)
+
+
+def _note_changed(partnership, field):
+    latest = partnership.history.order_by("-history_date", "-history_id").first()
+    latest.changed_fields = [*latest.changed_fields, field]
+    latest.save(update_fields=["changed_fields"])
 
 
 def _own_side(partnership, user):
@@ -81,6 +110,21 @@ def _own_side(partnership, user):
     return None
 
 
+def _check_not_recently_declined(partnership):
+    declined = Partnership.objects.filter(
+        institution_id=partnership.institution_id,
+        police_force_id=partnership.police_force_id,
+        declined_at__gte=timezone.now() - ASK_AGAIN_AFTER,
+    ).first()
+    if declined is not None:
+        again = timezone.localdate(declined.declined_at + ASK_AGAIN_AFTER)
+        raise ValidationError(
+            f"{declined.declined_by.organisation.name if declined.declined_by else 'The other side'} declined a "
+            f"proposal on {timezone.localdate(declined.declined_at):%-d %B %Y}. You can propose again from "
+            f"{again:%-d %B %Y}; talk to them first."
+        )
+
+
 @transaction.atomic
 def create_partnership(partnership: Partnership, *, by, agencies=()) -> Partnership:
     """Propose a partnership. The proposer's side has accepted it; the other side is asked.
@@ -91,6 +135,7 @@ def create_partnership(partnership: Partnership, *, by, agencies=()) -> Partners
     """
     partnership.created_by = by
     partnership.status = PartnershipStatus.PROPOSED
+    _check_not_recently_declined(partnership)
     side = _own_side(partnership, by)
     if side is not None:
         setattr(partnership, f"{side}_accepted_at", timezone.now())
@@ -100,9 +145,32 @@ def create_partnership(partnership: Partnership, *, by, agencies=()) -> Partners
     return partnership
 
 
+# What an edit may change; acceptance, declining and status have services of their own.
+EDITABLE_FIELDS = [
+    "title",
+    "focus_areas",
+    "aims",
+    "institution_sponsor",
+    "institution_contact",
+    "police_sponsor",
+    "police_contact",
+    "start_date",
+    "end_date",
+    "next_review_date",
+]
+
+
 @transaction.atomic
 def update_partnership(partnership: Partnership, *, by, agencies=None) -> Partnership:
-    return _save_partnership(partnership, agencies, by)
+    """Save an edit onto the row as it is now (locked), so that an answer or a status change
+    made while the form was open is not overwritten by the form's older copy."""
+    current = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if not permissions.can_edit_partnership(by, current):
+        raise ValidationError("This partnership cannot be edited now: it has ended, or is not yours to edit.")
+    for field in EDITABLE_FIELDS:
+        setattr(current, field, getattr(partnership, field))
+    current._change_reason = getattr(partnership, "_change_reason", None)
+    return _save_partnership(current, agencies, by, update_fields=[*EDITABLE_FIELDS, "updated_at"])
 
 
 @transaction.atomic
@@ -131,6 +199,7 @@ def answer_proposal(partnership: Partnership, *, by, accept: bool, reason: str =
         _as(partnership, by).save(
             update_fields=["declined_at", "declined_by", "decline_reason", "status", "end_date", "updated_at"]
         )
+        _withdraw_invitations(partnership, by)
     reminders.proposal_answered(partnership, by=by, accepted=accept)
     return partnership
 
@@ -152,6 +221,7 @@ def answer_invitation(invitation: AgencyInvitation, *, by, accept: bool, reason:
         partnership.other_agencies.add(invitation.organisation_id)
         partnership._change_reason = f"{by.organisation.name} joined as another agency"
         _as(partnership, by).save(update_fields=["updated_at"])
+        _note_changed(partnership, "other agencies")
     reminders.invitation_answered(invitation, by=by)
     return invitation
 
@@ -174,6 +244,7 @@ def change_status(partnership: Partnership, status: str, *, by, reason: str = ""
         partnership.start_date = today
     if status == PartnershipStatus.ENDED:
         partnership.end_date = partnership.end_date or max(today, partnership.start_date or today)
+        _withdraw_invitations(partnership, by)
     partnership._change_reason = reason
     partnership.full_clean()
     _as(partnership, by).save(update_fields=["status", "start_date", "end_date", "updated_at"])
@@ -183,6 +254,12 @@ def change_status(partnership: Partnership, status: str, *, by, reason: str = ""
 def _require_accepted(partnership):
     if not partnership.is_accepted:
         raise ValidationError("Nothing can be recorded in this partnership until both sides have accepted it.")
+
+
+def _withdraw_invitations(partnership, by):
+    AgencyInvitation.objects.pending().filter(partnership=partnership).update(
+        status=InvitationStatus.WITHDRAWN, responded_by=by, responded_at=timezone.now()
+    )
 
 
 def _check_contacts_belong(partnership, contacts, field):

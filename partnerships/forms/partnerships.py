@@ -107,9 +107,14 @@ class PartnershipForm(forms.ModelForm):
             pending = self.instance.agency_invitations.filter(status="pending")
             invited = pending.values_list("organisation_id", flat=True)
             self.initial["other_agencies"] = [*self.instance.other_agencies.values_list("pk", flat=True), *invited]
-        self.fields[
-            "other_agencies"
-        ].help_text = "Other local agencies you invite to take part. Each takes part once its liaison officers accept."
+        if creating or not self.instance.is_accepted:
+            del self.fields["other_agencies"]  # invited once both sides have accepted
+        else:
+            self.fields[
+                "other_agencies"
+            ].help_text = (
+                "Other local agencies you invite to take part. Each takes part once its liaison officers accept."
+            )
         for side, names in CONTACT_FIELDS.items():
             organisation_id = self._side_organisation_id(side, creating)
             for name in names:

@@ -5,16 +5,30 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def both_sides_accepted(apps, schema_editor):
-    """Partnerships made before consent was asked for were agreed outside the portal: both
-    sides count as having accepted when the partnership was created, and their history rows
-    say the same, so the history does not show a change nobody made."""
+def accept_existing(apps, schema_editor):
+    """Partnerships made before consent was asked for count as agreed by both sides when they
+    were created, apart from those still proposed: only the side of the person who proposed one
+    has accepted it (an unknown proposer, or an administrator, accepts for neither), so the
+    other side is asked as it would be today. History rows say the same as the partnership, so
+    the history shows no change that nobody made."""
     Partnership = apps.get_model("partnerships", "Partnership")
     HistoricalPartnership = apps.get_model("partnerships", "HistoricalPartnership")
-    for model in (Partnership, HistoricalPartnership):
-        model.objects.filter(institution_accepted_at__isnull=True).update(
-            institution_accepted_at=models.F("created_at"), police_accepted_at=models.F("created_at")
-        )
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    for partnership in Partnership.objects.all().iterator():
+        accepted = {
+            "institution_accepted_at": partnership.created_at,
+            "police_accepted_at": partnership.created_at,
+        }
+        if partnership.status == "proposed":
+            proposer = User.objects.filter(pk=partnership.created_by_id).first()
+            organisation = proposer.organisation_id if proposer is not None else None
+            liaison = proposer is not None and proposer.role in ("university_liaison", "police_liaison")
+            if not (liaison and organisation == partnership.institution_id):
+                accepted["institution_accepted_at"] = None
+            if not (liaison and organisation == partnership.police_force_id):
+                accepted["police_accepted_at"] = None
+        for model in (Partnership, HistoricalPartnership):
+            model.objects.filter(id=partnership.pk).update(**accepted)
 
 
 class Migration(migrations.Migration):
@@ -212,5 +226,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(both_sides_accepted, migrations.RunPython.noop),
+        migrations.RunPython(accept_existing, migrations.RunPython.noop),
     ]

@@ -141,16 +141,21 @@ def test_an_administrators_proposal_waits_for_both_sides(administrator, universi
     assert {o.pk for o in partnership.awaiting_organisations} == {university.pk, police_force.pk}
 
 
-def test_an_institution_listed_as_another_agency_opens_nothing_until_it_accepts(
+def test_an_agency_invited_to_an_accepted_partnership_opens_nothing_until_it_accepts(
     client, eastmoor_liaison, police_force, police_liaison
 ):
     council = factories.OrganisationFactory(name="Eastmoor Borough Council", kind="local_authority")
     council_officer = factories.UniversityLiaisonFactory(organisation=council, username="council.liaison")
     factories.ContactFactory(organisation=council, name="Cllr Jo Bright", email="jo.bright@council.example")
-    partnership = propose(client, eastmoor_liaison, police_force, other_agencies=[council.pk])
+    partnership = propose(client, eastmoor_liaison, police_force)
+    client.force_login(police_liaison)
+    client.post(reverse("partnerships:partnership_answer", args=[partnership.pk]), {"decision": "accept"})
+    partnership.refresh_from_db()
+    services.update_partnership(partnership, by=eastmoor_liaison, agencies=[council])
 
     assert list(partnership.other_agencies.all()) == []
     invitation = AgencyInvitation.objects.get(partnership=partnership, organisation=council)
+    client.force_login(eastmoor_liaison)
     assert client.get(reverse("partnerships:organisation_detail", args=[council.pk])).status_code == 404
     assert Notification.objects.filter(kind="agency_invited", recipient=council_officer).exists()
 
@@ -160,20 +165,15 @@ def test_an_institution_listed_as_another_agency_opens_nothing_until_it_accepts(
     assert page.status_code == 200 and "Eastmoor and Northbridge" in page.content.decode()
     assert client.post(invitation.get_absolute_url(), {"decision": "accept"}).status_code == 302
     assert list(partnership.other_agencies.all()) == [council]
-    # Accepted by the agency, but the force has not accepted the partnership yet: still nothing opens.
-    client.force_login(eastmoor_liaison)
-    assert client.get(reverse("partnerships:organisation_detail", args=[council.pk])).status_code == 404
-
-    client.force_login(police_liaison)
-    client.post(reverse("partnerships:partnership_answer", args=[partnership.pk]), {"decision": "accept"})
+    assert client.get(partnership.get_absolute_url()).status_code == 200
     client.force_login(eastmoor_liaison)
     assert client.get(reverse("partnerships:organisation_detail", args=[council.pk])).status_code == 200
 
 
-def test_an_agency_declines_its_invitation(client, eastmoor_liaison, police_force):
+def test_an_agency_declines_its_invitation(client, partnership, university_liaison):
     council = factories.OrganisationFactory(name="Eastmoor Borough Council", kind="local_authority")
     council_officer = factories.UniversityLiaisonFactory(organisation=council)
-    partnership = propose(client, eastmoor_liaison, police_force, other_agencies=[council.pk])
+    services.update_partnership(partnership, by=university_liaison, agencies=[council])
     invitation = AgencyInvitation.objects.get(partnership=partnership)
     client.force_login(council_officer)
     assert "Say why" in client.post(invitation.get_absolute_url(), {"decision": "decline"}).content.decode()
@@ -185,45 +185,115 @@ def test_an_agency_declines_its_invitation(client, eastmoor_liaison, police_forc
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_counts_existing_partnerships_as_accepted_by_both_sides():
-    """Partnerships made before consent was asked for were agreed outside the portal."""
+def test_the_migration_counts_existing_partnerships_as_accepted_unless_still_proposed():
+    """Partnerships made before consent was asked for were agreed outside the portal; one still
+    proposed has been accepted only by its proposer's side."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = (
-        [("partnerships", "0005_history_change_reason_text")],
-        [("partnerships", "0006_partnership_consent")],
-    )
+    before = [("partnerships", "0005_history_change_reason_text"), ("accounts", "0002_initial")]
+    after = [("partnerships", "0006_partnership_consent")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     Organisation = old.get_model("partnerships", "Organisation")
+    OldPartnership = old.get_model("partnerships", "Partnership")
     university = Organisation.objects.create(name="Old University", kind="university")
     force = Organisation.objects.create(name="Old Police", kind="police_force")
-    pk = (
-        old.get_model("partnerships", "Partnership")
-        .objects.create(institution=university, police_force=force, title="Agreed in 2024", status="active")
-        .pk
+    other_force = Organisation.objects.create(name="Other Police", kind="police_force")
+    college = Organisation.objects.create(name="Old College", kind="college")
+    proposer = old.get_model("accounts", "User").objects.create(
+        username="old.liaison", email="old@example.org", organisation=university, role="university_liaison"
     )
+    agreed_pk = OldPartnership.objects.create(
+        institution=university, police_force=force, title="Agreed", status="active"
+    ).pk
+    stranger_pk = OldPartnership.objects.create(
+        institution=college, police_force=force, title="Proposed", status="proposed", created_by=proposer
+    ).pk
+    own_pk = OldPartnership.objects.create(
+        institution=university, police_force=other_force, title="Proposed by us", status="proposed", created_by=proposer
+    ).pk
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(after)
-    new = executor.loader.project_state(after).apps.get_model("partnerships", "Partnership").objects.get(pk=pk)
-    assert new.institution_accepted_at == new.created_at and new.police_accepted_at == new.created_at
+    rows = executor.loader.project_state(after).apps.get_model("partnerships", "Partnership").objects
+    agreed, stranger, own = (rows.get(pk=key) for key in (agreed_pk, stranger_pk, own_pk))
+    assert agreed.institution_accepted_at == agreed.created_at and agreed.police_accepted_at == agreed.created_at
+    assert stranger.institution_accepted_at is None and stranger.police_accepted_at is None
+    assert own.institution_accepted_at == own.created_at and own.police_accepted_at is None
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def test_a_force_cannot_offer_training_to_a_proposal_not_yet_accepted(police_force, police_liaison):
-    from training.forms import SessionForm
-
-    college = factories.OrganisationFactory(name="Westfell College", kind="college")
-    proposal = factories.PartnershipFactory(
-        institution=college, police_force=police_force, institution_accepted_at=None
+def test_an_edit_made_with_an_old_copy_does_not_undo_a_decline(eastmoor_liaison, police_force, police_liaison):
+    proposal = services.create_partnership(
+        Partnership(
+            title="Eastmoor and Northbridge", institution=eastmoor_liaison.organisation, police_force=police_force
+        ),
+        by=eastmoor_liaison,
     )
-    accepted = factories.PartnershipFactory(police_force=police_force)
-    choices = SessionForm(provider=police_force).fields["offered_to"].queryset
-    assert accepted in choices and proposal not in choices
+    stale = Partnership.objects.get(pk=proposal.pk)  # the proposer's edit form is open
+    services.answer_proposal(proposal, by=police_liaison, accept=False, reason="Not our area")
+    stale.title = "A new title"
+    with pytest.raises(ValidationError):
+        services.update_partnership(stale, by=eastmoor_liaison)  # it has ended: no more edits
+    proposal.refresh_from_db()
+    assert proposal.status == PartnershipStatus.ENDED and proposal.declined_at is not None
+    assert proposal.title == "Eastmoor and Northbridge"
+
+
+def test_an_edit_keeps_the_other_sides_acceptance(partnership, university_liaison):
+    stale = Partnership.objects.get(pk=partnership.pk)
+    stale.police_accepted_at = None  # an old copy, or a forged one
+    stale.title = "Renamed"
+    services.update_partnership(stale, by=university_liaison)
+    partnership.refresh_from_db()
+    assert partnership.title == "Renamed" and partnership.is_accepted
+
+
+def test_a_declined_proposal_cannot_be_sent_again_for_30_days(client, eastmoor_liaison, police_force, police_liaison):
+    proposal = propose(client, eastmoor_liaison, police_force)
+    services.answer_proposal(proposal, by=police_liaison, accept=False, reason="Not our area")
+    client.force_login(eastmoor_liaison)
+    data = {"title": "Again", "institution": eastmoor_liaison.organisation_id, "police_force": police_force.pk}
+    again = client.post(reverse("partnerships:partnership_create"), data)
+    assert again.status_code == 200 and "You can propose again from" in again.content.decode()
+    assert not Partnership.objects.filter(title="Again").exists()
+
+
+def test_agencies_are_invited_only_once_both_sides_have_accepted(client, eastmoor_liaison, police_force):
+    council = factories.OrganisationFactory(name="Eastmoor Borough Council", kind="local_authority")
+    proposal = propose(client, eastmoor_liaison, police_force, other_agencies=[council.pk])
+    assert not AgencyInvitation.objects.exists()  # the field is not offered on a proposal
+    with pytest.raises(ValidationError):
+        services.update_partnership(proposal, by=eastmoor_liaison, agencies=[council])
+    assert not AgencyInvitation.objects.exists()
+
+
+def test_an_agency_that_declined_is_not_invited_again_at_once(partnership, university_liaison):
+    council = factories.OrganisationFactory(name="Northbridge Borough Council", kind="local_authority")
+    officer = factories.UniversityLiaisonFactory(organisation=council)
+    services.update_partnership(partnership, by=university_liaison, agencies=[council])
+    invitation = AgencyInvitation.objects.get()
+    services.answer_invitation(invitation, by=officer, accept=False, reason="Not in our area")
+    services.update_partnership(partnership, by=university_liaison, agencies=[])
+    with pytest.raises(ValidationError, match="declined an invitation in the last 30 days"):
+        services.update_partnership(partnership, by=university_liaison, agencies=[council])
+    assert AgencyInvitation.objects.count() == 1
+
+
+def test_ending_a_partnership_withdraws_its_open_invitations(partnership, university_liaison):
+    council = factories.OrganisationFactory(name="Northbridge Borough Council", kind="local_authority")
+    services.update_partnership(partnership, by=university_liaison, agencies=[council])
+    services.change_status(partnership, PartnershipStatus.ENDED, by=university_liaison)
+    assert AgencyInvitation.objects.get().status == "withdrawn"
+
+
+def test_the_admin_cannot_set_status_or_agencies(client, administrator, partnership):
+    client.force_login(administrator)
+    page = client.get(reverse("admin:partnerships_partnership_change", args=[partnership.pk])).content.decode()
+    assert 'name="status"' not in page and 'name="other_agencies"' not in page

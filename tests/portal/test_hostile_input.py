@@ -464,7 +464,6 @@ def _partnership_fields(f, creating=False) -> dict:
         "title": TEXT,
         "institution": fk(f.university.pk),
         "police_force": fk(f.police_force.pk, f.other_force.pk),
-        "other_agencies": multi(f.agency.pk),
         "focus_areas": Kind("multi", tuple(FocusArea.values)),
         "aims": TEXT,
         "institution_sponsor": fk(uni_contact, ""),
@@ -474,7 +473,9 @@ def _partnership_fields(f, creating=False) -> dict:
         "next_review_date": DATE,
     }
     if not creating:
+        # Agencies are invited once both sides have accepted, so only when editing.
         fields |= {"police_sponsor": fk(police_contact, ""), "police_contact": fk(police_contact, "")}
+        fields["other_agencies"] = multi(f.agency.pk)
     return fields
 
 
@@ -483,7 +484,6 @@ def _partnership_data(f, creating=False) -> dict:
     data = {
         "title": "Safer Southshire nights" if creating else "Safer Northbridge campus",
         "police_force": f.other_force.pk if creating else f.police_force.pk,
-        "other_agencies": [f.agency.pk],
         "focus_areas": [FocusArea.SEXUAL_VIOLENCE, FocusArea.HATE_CRIME],
         "aims": "Fewer incidents on the way home.",
         "institution_sponsor": uni_contact,
@@ -493,7 +493,7 @@ def _partnership_data(f, creating=False) -> dict:
         "next_review_date": _today(180),
     }
     if not creating:
-        data |= {"police_sponsor": police_contact, "police_contact": police_contact}
+        data |= {"police_sponsor": police_contact, "police_contact": police_contact, "other_agencies": [f.agency.pk]}
     return data
 
 
