@@ -25,9 +25,9 @@ from . import two_factor
 SESSION_KEY = "reauthenticated_at"
 
 # How the person proved who they were, as recorded with a signature.
-PASSWORD = "password"
-PASSWORD_AND_APP = "password_and_app"
-PASSWORD_AND_RECOVERY_CODE = "password_and_recovery_code"
+PASSWORD = "password"  # noqa: S105 - the name of a method, not a password
+PASSWORD_AND_APP = "password_and_app"  # noqa: S105
+PASSWORD_AND_RECOVERY_CODE = "password_and_recovery_code"  # noqa: S105
 METHOD_LABELS = {
     PASSWORD: "Password",
     PASSWORD_AND_APP: "Password and authenticator app code",
