@@ -321,18 +321,50 @@ class Approval(models.Model):
         return f"{self.get_side_display()} approved {self.version}"
 
 
+class SignedWith(models.TextChoices):
+    """How a signer proved, when signing, that they were the account holder.
+
+    The values and labels are those of ``accounts/reauth.py`` (``ReauthenticationForm.method``);
+    they are repeated here because models cannot import it while the apps load.
+    """
+
+    PASSWORD = "password", "Password"
+    PASSWORD_AND_APP = "password_and_app", "Password and authenticator app code"
+    PASSWORD_AND_RECOVERY_CODE = "password_and_recovery_code", "Password and recovery code"
+
+
 class Signature(models.Model):
-    """One signing party's signature on one exact version."""
+    """One signing party's signature on one exact version: the signed-in account, signing as itself.
+
+    The name and organisation are the account's, copied when it signed; only the position is
+    typed (by that account). Signatures made before the portal recorded how the signer
+    authenticated and the parties' names hold a typed name and leave those fields blank.
+    """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="signatures")
     side = models.CharField(max_length=20, choices=Side.choices)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    full_name = models.CharField("full name", max_length=200)
-    position = models.CharField(max_length=200)
+    full_name = models.CharField(
+        "name", max_length=200, help_text="The signing account's full name (or username) when it signed."
+    )
+    position = models.CharField(max_length=200, help_text="As typed by the signer.")
     organisation_name = models.CharField(max_length=200)
+    institution_name = models.CharField(
+        "institution's name at signing", max_length=200, blank=True, help_text="Blank for older signatures."
+    )
+    police_force_name = models.CharField(
+        "police force's name at signing", max_length=200, blank=True, help_text="Blank for older signatures."
+    )
     signed_at = models.DateTimeField(auto_now_add=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    authentication = models.CharField(
+        "authenticated with",
+        max_length=40,
+        choices=SignedWith.choices,
+        blank=True,
+        help_text="What the signer gave again to sign. Blank for older signatures: not recorded.",
+    )
     text_sha256 = models.CharField(max_length=64)
 
     class Meta:
@@ -341,6 +373,20 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.full_name} for {self.organisation_name}"
+
+
+def parties_at_signing(signatures) -> tuple[str, str]:
+    """The institution's and the force's names as the last of ``signatures`` recorded them.
+
+    Signatures older than that record fall back on the names in the signed text (as they were
+    when the version was submitted), never on the organisations' names today.
+    """
+    latest = sorted(signatures, key=lambda signature: signature.signed_at, reverse=True)
+    for signature in latest:
+        if signature.institution_name and signature.police_force_name:
+            return signature.institution_name, signature.police_force_name
+    text = latest[0].version.text
+    return text["institution"], text["police_force"]
 
 
 class DraftPdf(models.Model):

@@ -22,9 +22,10 @@ from partnerships.views.common import apply_errors, paginate
 from .. import permissions, services, templates_service
 from ..default_template import PLACEHOLDERS
 from ..forms import AgreementCreateForm, AgreementDetailsForm, ClauseForm, TemplateClauseForm
-from ..models import A, Agreement, AgreementStatus, AgreementTemplate, AgreementVersion, TemplateClause
+from ..models import SIGNED_STATUSES, A, Agreement, AgreementStatus, AgreementTemplate, AgreementVersion, TemplateClause
 
 IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+SIGNING_DONE = [A.PARTLY_SIGNED, *SIGNED_STATUSES]  # the statuses in which an agreement has signatures
 
 # What happens next, one line per status; {institution} and {force} are the parties' names.
 NEXT_STEPS = {
@@ -187,6 +188,8 @@ def agreement_detail(request, pk):
             "versions": versions,
             "latest_version": versions[0] if versions else None,
             "events": agreement.events.select_related("by"),
+            # Only a signed (or half-signed) agreement has signatures: no query before that.
+            "signatures": agreement.signatures.order_by("signed_at") if agreement.status in SIGNING_DONE else [],
             "next_step": NEXT_STEPS[agreement.status].format(
                 institution=values["institution"], force=values["police_force"]
             ),

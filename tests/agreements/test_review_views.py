@@ -8,13 +8,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from accounts import reauth, two_factor
 from agreements import services, tasks
 from agreements.models import A, Agreement, AgreementVersion, ReviewComment, Signature
-from tests.helpers import assert_fixed_queries, assert_outsider_gets_404
+from tests.factories import PASSWORD
+from tests.helpers import assert_fixed_queries, assert_outsider_gets_404, second_factor_device, totp_code
 
 pytestmark = pytest.mark.django_db
 
-SIGNATURE = {"full_name": "Daniel Okafor", "position": "Inspector", "confirmed": "on"}
+SIGNATURE = {"position": "Inspector", "confirmed": "on", "password": PASSWORD}
 FAKE_PDF = b"%PDF-1.7 stored once, never rendered again"
 
 
@@ -27,11 +29,19 @@ def sign_as(agreement, user, **fields):
     return services.sign(
         agreement,
         by=user,
-        full_name=fields.get("full_name", user.get_full_name()),
         position=fields.get("position", "Liaison officer"),
+        authentication=fields.get("authentication", reauth.PASSWORD),
         ip_address="192.0.2.1",
         confirmed=True,
     )
+
+
+def signature_data(user) -> dict:
+    """The sign form filled in: the position, the confirmation, the password and, for someone
+    with an authenticator (every police liaison officer), its current code."""
+    if two_factor.has_device(user):
+        return {**SIGNATURE, "code": totp_code(second_factor_device(user))}
+    return SIGNATURE
 
 
 def store_signed_pdf(agreement, content=FAKE_PDF):
@@ -107,11 +117,11 @@ def test_review_to_signatures_and_public_verification(
     assert in_review.status == A.APPROVED
 
     # Both sign; the last signature enqueues the signed PDF, which is rendered once and stored.
-    assert client.post(url("sign", in_review), SIGNATURE).status_code == 302
+    assert client.post(url("sign", in_review), signature_data(police_liaison)).status_code == 302
     client.force_login(university_liaison)
     monkeypatch.setattr(tasks.render_signed_pdf, "apply_async", lambda args, **_: tasks.render_signed_pdf.apply(args))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url("sign", in_review), {**SIGNATURE, "full_name": "Priya Shah"}, follow=True)
+        response = client.post(url("sign", in_review), signature_data(university_liaison), follow=True)
     assert len(callbacks) == 2  # the signed PDF and the notification emails, after commit
     assert "the memorandum is in force" in response.content.decode()
     agreement = Agreement.objects.get(pk=in_review.pk)
@@ -128,7 +138,8 @@ def test_review_to_signatures_and_public_verification(
     assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex"
     version = agreement.versions.get(number=2)
     assert version.sha256 in page and agreement.signed_pdf_sha256 in page
-    assert "Daniel Okafor" in page and "Priya Shah" in page and "Northbridge Police" in page
+    assert police_liaison.get_full_name() in page and university_liaison.get_full_name() in page
+    assert "Northbridge Police" in page and "Password and authenticator app code" in page
     assert "city centre" not in page and "It covers" not in page
     assert "127.0.0.1" not in page and "Include the" not in page
 
@@ -324,13 +335,15 @@ def test_sign_page_shows_the_version_and_prefills_the_position(client, police_li
     ("change", "field", "message"),
     [
         ({"confirmed": ""}, "confirmed", "Confirm that you have authority to sign for your organisation."),
-        ({"full_name": ""}, "full_name", "Type your full name as your signature."),
-        ({"full_name": "DO"}, "full_name", "Type your full name as your signature."),
+        ({"position": ""}, "position", "Give your position."),
+        ({"password": ""}, "password", "Type your password to sign."),
+        ({"password": "DO"}, "password", "That password is not right. Type the password you log in with."),
+        ({"code": ""}, "code", "Type the current code from your authenticator app."),
     ],
 )
 def test_sign_form_errors_are_shown_next_to_the_field(client, police_liaison, approved, change, field, message):
     client.force_login(police_liaison)
-    data = {key: value for key, value in {**SIGNATURE, **change}.items() if value}
+    data = {key: value for key, value in {**signature_data(police_liaison), **change}.items() if value}
     response = client.post(url("sign", approved), data)
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
@@ -340,7 +353,7 @@ def test_sign_form_errors_are_shown_next_to_the_field(client, police_liaison, ap
 
 def test_the_first_signature_waits_for_the_other_side(client, police_liaison, approved):
     client.force_login(police_liaison)
-    response = client.post(url("sign", approved), SIGNATURE, follow=True)
+    response = client.post(url("sign", approved), signature_data(police_liaison), follow=True)
     assert "when University of Northbridge signs too" in response.content.decode()
     approved.refresh_from_db()
     assert approved.status == A.PARTLY_SIGNED

@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
+from accounts import reauth
 from agreements import services as agreement_services
 from agreements.models import Agreement
 from notifications.models import Notification
@@ -267,9 +268,14 @@ def owned(
 ):
     """One university, its police force and their partnership, with one of everything a URL names."""
     # The approved agreement, signed by both sides (in force), with its signed PDF stored.
-    for signer, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
+    for signer in (police_liaison, university_liaison):
         agreement_services.sign(
-            approved, by=signer, full_name=name, position="Liaison officer", ip_address="192.0.2.1", confirmed=True
+            approved,
+            by=signer,
+            position="Liaison officer",
+            authentication=reauth.PASSWORD,
+            ip_address="192.0.2.1",
+            confirmed=True,
         )
     stored = default_storage.save("agreements/signed/url-access.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     Agreement.objects.filter(pk=approved.pk).update(signed_pdf=stored)
