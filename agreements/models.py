@@ -119,9 +119,22 @@ class Side(models.TextChoices):
 class AgreementQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
         # The parties to the partnership: the institution and the force (not other agencies,
-        # who are not parties to the memorandum).
+        # who are not parties to the memorandum). Their staff members see only what has been
+        # signed (README, Roles): never a draft, or an agreement still in review or signing.
         own = user.organisation_id
-        return Q(partnership__institution_id=own) | Q(partnership__police_force_id=own)
+        parties = Q(partnership__institution_id=own) | Q(partnership__police_force_id=own)
+        if user.is_liaison_officer:
+            return parties
+        return parties & Q(status__in=SIGNED_STATUSES)
+
+    def workings_visible_to(self, user):
+        """The agreements whose working papers ``user`` may see: the clauses being drafted, the
+        versions, review comments, comparisons and draft PDFs. The parties' liaison officers and
+        administrators see them; staff members none, not even those of an agreement in force."""
+        visible = self.visible_to(user)
+        if getattr(user, "is_liaison_officer", False) or getattr(user, "is_administrator", False):
+            return visible
+        return visible.none()
 
 
 class TextFrozen(Exception):

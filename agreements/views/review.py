@@ -1,8 +1,9 @@
 """Review and signing pages: the submitted text with its comments, approval, changes requested,
 signatures, comparing versions, the PDFs and the public verification page.
 
-Every page but ``verify`` fetches the agreement through ``visible_to`` (404 outside the parties)
-and then asks ``permissions`` (403 when visible but not allowed). Changes go through
+Every page but ``verify`` fetches the agreement through ``visible_to`` (404 outside the parties),
+all but the signed PDF through ``workings_visible_to`` (404 for staff members too), and then asks
+``permissions`` (403 when visible but not allowed). Changes go through
 ``services``; their ValidationErrors are shown on the form or as a message.
 """
 
@@ -122,10 +123,11 @@ class CompareForm(forms.Form):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _agreement(request, pk) -> Agreement:
-    queryset = Agreement.objects.visible_to(request.user).select_related(
-        "partnership__institution", "partnership__police_force"
-    )
+def _agreement(request, pk, *, workings=True) -> Agreement:
+    """The agreement, for a page of its review and signing (``workings``, the default: 404 for
+    staff members, who see none) or for its signed PDF (everyone who sees the agreement)."""
+    agreements = Agreement.objects.workings_visible_to if workings else Agreement.objects.visible_to
+    queryset = agreements(request.user).select_related("partnership__institution", "partnership__police_force")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -255,7 +257,7 @@ def comment(request, pk):
 @require_POST
 def resolve_comment(request, comment_pk):
     queryset = ReviewComment.objects.filter(
-        version__agreement__in=Agreement.objects.visible_to(request.user)
+        version__agreement__in=Agreement.objects.workings_visible_to(request.user)
     ).select_related("version__agreement__partnership")
     review_comment = get_object_or_404(queryset, pk=comment_pk)
     agreement = review_comment.version.agreement
@@ -467,7 +469,7 @@ def draft_pdf(request, pk):
 @require_GET
 def signed_pdf(request, pk):
     """The signed PDF as stored when the last side signed: served, never rendered again."""
-    agreement = _agreement(request, pk)
+    agreement = _agreement(request, pk, workings=False)
     if not agreement.signed_pdf:
         return render(
             request,
