@@ -78,8 +78,9 @@ class ReauthenticationForm(forms.Form):
         return cleaned
 
     def _failed(self):
-        # One message for a wrong password or a wrong code: the form does not tell which.
-        self.add_error(None, WRONG if "code" in self.fields else WRONG_PASSWORD)
+        # One message for a wrong password or a wrong code: the form does not tell which. It
+        # stands by the password field, where the person starts again.
+        self.add_error("password", WRONG if "code" in self.fields else WRONG_PASSWORD)
         self.too_many_failures = count_failure(self.user)
 
     too_many_failures = False

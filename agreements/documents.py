@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import services
-from .models import Side
+from .models import Side, parties_at_signing
 from .pdf import AgreementDocument, ClauseText, Section, SignatureLine, agreement_pdf
 
 SIDE_LABELS = {Side.INSTITUTION: "Institution", Side.POLICE: "Police force"}
@@ -29,11 +29,22 @@ def _sections(clauses: list[dict]) -> list[Section]:
     ]
 
 
-def _document(agreement, text: dict, *, version: int, sha256: str, draft: bool, signatures=(), verification_url=None):
+def _document(
+    agreement,
+    text: dict,
+    *,
+    version: int,
+    sha256: str,
+    draft: bool,
+    signatures=(),
+    verification_url=None,
+    parties: tuple[str, str] | None = None,
+):
+    institution, police_force = parties or (text["institution"], text["police_force"])
     return AgreementDocument(
         title=agreement.title,
-        institution=text["institution"],
-        police_force=text["police_force"],
+        institution=institution,
+        police_force=police_force,
         version=version,
         status_label=agreement.get_status_display(),
         sections=_sections(text["clauses"]),
@@ -65,10 +76,19 @@ def draft_document(agreement) -> tuple[str, str, bytes]:
 
 
 def signed_document(agreement) -> tuple[str, str, bytes]:
+    """The signed PDF: each signature names the account that signed, and the parties are named
+    as they were when it was signed (``parties_at_signing``), whatever they are called now."""
     signatures = list(agreement.signatures.select_related("version").order_by("side"))
     version = signatures[0].version
     lines = [
-        SignatureLine(SIDE_LABELS.get(s.side, s.side), s.organisation_name, s.full_name, s.position, s.signed_at)
+        SignatureLine(
+            SIDE_LABELS.get(s.side, s.side),
+            s.organisation_name,
+            s.full_name,
+            s.position,
+            s.signed_at,
+            s.get_authentication_display() if s.authentication else "",
+        )
         for s in signatures
     ]
     url = f"{settings.SITE_URL.rstrip('/')}{agreement.get_verification_url()}"
@@ -81,5 +101,6 @@ def signed_document(agreement) -> tuple[str, str, bytes]:
             draft=False,
             signatures=lines,
             verification_url=url,
+            parties=parties_at_signing(signatures),
         )
     )

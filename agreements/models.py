@@ -119,9 +119,22 @@ class Side(models.TextChoices):
 class AgreementQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
         # The parties to the partnership: the institution and the force (not other agencies,
-        # who are not parties to the memorandum).
+        # who are not parties to the memorandum). Their staff members see only what has been
+        # signed (README, Roles): never a draft, or an agreement still in review or signing.
         own = user.organisation_id
-        return Q(partnership__institution_id=own) | Q(partnership__police_force_id=own)
+        parties = Q(partnership__institution_id=own) | Q(partnership__police_force_id=own)
+        if user.is_liaison_officer:
+            return parties
+        return parties & Q(status__in=SIGNED_STATUSES)
+
+    def workings_visible_to(self, user):
+        """The agreements whose working papers ``user`` may see: the clauses being drafted, the
+        versions, review comments, comparisons and draft PDFs. The parties' liaison officers and
+        administrators see them; staff members none, not even those of an agreement in force."""
+        visible = self.visible_to(user)
+        if getattr(user, "is_liaison_officer", False) or getattr(user, "is_administrator", False):
+            return visible
+        return visible.none()
 
 
 class TextFrozen(Exception):
@@ -321,18 +334,50 @@ class Approval(models.Model):
         return f"{self.get_side_display()} approved {self.version}"
 
 
+class SignedWith(models.TextChoices):
+    """How a signer proved, when signing, that they were the account holder.
+
+    The values and labels are those of ``accounts/reauth.py`` (``ReauthenticationForm.method``);
+    they are repeated here because models cannot import it while the apps load.
+    """
+
+    PASSWORD = "password", "Password"
+    PASSWORD_AND_APP = "password_and_app", "Password and authenticator app code"
+    PASSWORD_AND_RECOVERY_CODE = "password_and_recovery_code", "Password and recovery code"
+
+
 class Signature(models.Model):
-    """One signing party's signature on one exact version."""
+    """One signing party's signature on one exact version: the signed-in account, signing as itself.
+
+    The name and organisation are the account's, copied when it signed; only the position is
+    typed (by that account). Signatures made before the portal recorded how the signer
+    authenticated and the parties' names hold a typed name and leave those fields blank.
+    """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="signatures")
     side = models.CharField(max_length=20, choices=Side.choices)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    full_name = models.CharField("full name", max_length=200)
-    position = models.CharField(max_length=200)
+    full_name = models.CharField(
+        "name", max_length=200, help_text="The signing account's full name (or username) when it signed."
+    )
+    position = models.CharField(max_length=200, help_text="As typed by the signer.")
     organisation_name = models.CharField(max_length=200)
+    institution_name = models.CharField(
+        "institution's name at signing", max_length=200, blank=True, help_text="Blank for older signatures."
+    )
+    police_force_name = models.CharField(
+        "police force's name at signing", max_length=200, blank=True, help_text="Blank for older signatures."
+    )
     signed_at = models.DateTimeField(auto_now_add=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    authentication = models.CharField(
+        "authenticated with",
+        max_length=40,
+        choices=SignedWith.choices,
+        blank=True,
+        help_text="What the signer gave again to sign. Blank for older signatures: not recorded.",
+    )
     text_sha256 = models.CharField(max_length=64)
 
     class Meta:
@@ -341,6 +386,20 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.full_name} for {self.organisation_name}"
+
+
+def parties_at_signing(signatures) -> tuple[str, str]:
+    """The institution's and the force's names as the last of ``signatures`` recorded them.
+
+    Signatures older than that record fall back on the names in the signed text (as they were
+    when the version was submitted), never on the organisations' names today.
+    """
+    latest = sorted(signatures, key=lambda signature: signature.signed_at, reverse=True)
+    for signature in latest:
+        if signature.institution_name and signature.police_force_name:
+            return signature.institution_name, signature.police_force_name
+    text = latest[0].version.text
+    return text["institution"], text["police_force"]
 
 
 class DraftPdf(models.Model):

@@ -51,10 +51,11 @@ class Section:
 @dataclass
 class SignatureLine:
     side: str  # "University" or "Police force"
-    organisation: str
-    name: str
-    position: str
+    organisation: str  # the signing account's organisation, as named when it signed
+    name: str  # the signing account's name
+    position: str  # as typed by the signer
     signed_at: datetime | None  # timezone-aware; shown in Europe/London
+    authentication: str = ""  # how the signer confirmed it was them ("" for not recorded)
 
 
 @dataclass

@@ -20,6 +20,12 @@ def _party_liaison(user, partnership, side=None) -> bool:
     return user.organisation_id in (partnership.institution_id, partnership.police_force_id)
 
 
+def can_see_workings(user, agreement) -> bool:
+    """Drafts, versions, review comments, comparisons and draft PDFs (as ``Agreement.objects.
+    workings_visible_to``): the parties' liaison officers and administrators, not staff members."""
+    return user.is_administrator or _party_liaison(user, agreement.partnership)
+
+
 def can_draft(user, partnership) -> bool:
     return partnerships_permissions.can_draft_agreement(user, partnership)
 

@@ -33,6 +33,7 @@ from .models import (
     ReviewComment,
     Side,
     Signature,
+    SignedWith,
     clause_text,
 )
 
@@ -277,31 +278,47 @@ def approve(agreement, *, by, comment: str = "") -> Agreement:
     return agreement
 
 
+def signer_name(user) -> str:
+    """The name a signature carries: the account's full name, or its username if it has none."""
+    return user.get_full_name() or user.username
+
+
 @transaction.atomic
-def sign(agreement, *, by, full_name: str, position: str, ip_address: str | None, confirmed: bool) -> Signature:
-    """Sign the approved version for the signer's side; the last signature puts it in force."""
+def sign(agreement, *, by, position: str, authentication: str, ip_address: str | None, confirmed: bool) -> Signature:
+    """Sign the approved version for the signer's side; the last signature puts it in force.
+
+    ``by`` signs as itself: the signature carries the account's name and organisation, never a
+    typed name. The caller has asked the signer again for their password (and a current code,
+    where they have a second factor) and says how in ``authentication``, a ``SignedWith`` value.
+    """
     agreement = _locked(agreement)
     _require(permissions.can_sign(by, agreement), "You cannot sign this agreement.")
+    _require(
+        authentication in SignedWith.values,
+        "Give your password (and a current code, if you use two-factor authentication) to sign.",
+    )
     errors = {}
     if not confirmed:
         errors["confirmed"] = "Confirm that you have authority to sign for your organisation."
-    if len(full_name.strip()) < 3:
-        errors["full_name"] = "Type your full name as your signature."
     if not position.strip():
         errors["position"] = "Give your position."
     if errors:
         raise ValidationError(errors)
     version = current_version(agreement)
     side = agreement.side_of(by)
+    institution, police_force = agreement.partnership.institution.name, agreement.partnership.police_force.name
     signature = Signature.objects.create(
         agreement=agreement,
         version=version,
         side=side,
         signer=by,
-        full_name=full_name.strip(),
+        full_name=signer_name(by),
         position=position.strip(),
-        organisation_name=by.organisation.name,
+        organisation_name=institution if side == Side.INSTITUTION else police_force,
+        institution_name=institution,
+        police_force_name=police_force,
         ip_address=ip_address,
+        authentication=authentication,
         text_sha256=version.sha256,
     )
     if agreement.signatures.count() == len(Side):

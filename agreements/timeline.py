@@ -1,11 +1,11 @@
 """Agreement events on the partnership timeline, added through partnerships' timeline registry."""
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from partnerships.timeline import Event
 
-from .models import AgreementEvent
+from .models import SIGNED_STATUSES, AgreementEvent
 
 TITLES = {
     "draft": "Agreement drafted",
@@ -20,8 +20,13 @@ TITLES = {
 
 
 def agreement_events(partnership, user, limit):
+    agreements = partnership.agreements
+    # Staff members see agreements once signed, and not the drafting and review behind them.
+    shown = Q(agreement__in=agreements.workings_visible_to(user)) | Q(
+        agreement__in=agreements.visible_to(user), to_status__in=SIGNED_STATUSES
+    )
     events = (
-        AgreementEvent.objects.filter(agreement__in=partnership.agreements.visible_to(user))
+        AgreementEvent.objects.filter(shown)
         .exclude(from_status=F("to_status"))
         .select_related("agreement", "by")
         .order_by("-at")[:limit]

@@ -61,8 +61,17 @@ def document(signed: bool) -> AgreementDocument:
             )
         )
     signatures = [
-        SignatureLine("Institution", VALUES["institution"], "Priya Shah", "Head of Student Safety", datetime.now(UTC)),
-        SignatureLine("Police force", VALUES["police_force"], "Daniel Okafor", "Inspector", datetime.now(UTC)),
+        SignatureLine(
+            "Institution", VALUES["institution"], "Priya Shah", "Head of Student Safety", datetime.now(UTC), "Password"
+        ),
+        SignatureLine(
+            "Police force",
+            VALUES["police_force"],
+            "Daniel Okafor",
+            "Inspector",
+            datetime.now(UTC),
+            "Password and authenticator app code",
+        ),
     ]
     return AgreementDocument(
         title="Safer campus memorandum of understanding",

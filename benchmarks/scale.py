@@ -168,6 +168,7 @@ from agreements.models import (  # noqa: E402
     ReviewComment,
     Side,
     Signature,
+    SignedWith,
     clause_text,
 )
 from notifications.models import Muted, Notification  # noqa: E402
@@ -748,9 +749,12 @@ def seed_agreements(world: World) -> None:
                     version=latest,
                     side=side,
                     signer=person,
-                    full_name=person.get_full_name(),
+                    full_name=person.get_full_name() or person.username,
                     position="Liaison officer",
                     organisation_name=person.organisation.name,
+                    institution_name=latest.text["institution"],
+                    police_force_name=latest.text["police_force"],
+                    authentication=SignedWith.PASSWORD_AND_APP if side == Side.POLICE else SignedWith.PASSWORD,
                     text_sha256=latest.sha256,
                 )
             )

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts import reauth
 from accounts.models import User
 from agreements import services
 from agreements.models import AgreementTemplate
@@ -61,22 +62,21 @@ def seed() -> dict[str, int]:
             services.update_clause(county_lines, body=county_lines.body, included=True, by=users["uni.liaison"])
         services.submit_for_review(agreement, by=users["uni.liaison"])
         services.approve(agreement, by=users["police.liaison"], comment="Agreed at the strategic meeting.")
-        services.sign(
-            agreement,
-            by=users["police.liaison"],
-            full_name="Daniel Okafor",
-            position="Police Higher Education Liaison Officer",
-            ip_address=None,
-            confirmed=True,
-        )
-        services.sign(
-            agreement,
-            by=users["uni.liaison"],
-            full_name="Priya Shah",
-            position="Head of Student Safety",
-            ip_address=None,
-            confirmed=True,
-        )
+        # Each account signs as itself; the force's liaison officer has a seeded authenticator
+        # (portal/demo_two_factor.py), so would have given a code as well as the password.
+        for username, authentication in (
+            ("police.liaison", reauth.PASSWORD_AND_APP),
+            ("uni.liaison", reauth.PASSWORD),
+        ):
+            user = users[username]
+            services.sign(
+                agreement,
+                by=user,
+                position=user.job_title or "Liaison officer",
+                authentication=authentication,
+                ip_address=None,
+                confirmed=True,
+            )
 
     agreement = _start(
         "Tackling county lines together: memorandum of understanding",

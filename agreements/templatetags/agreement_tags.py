@@ -22,6 +22,7 @@ def agreement_actions(agreement, user) -> dict:
         "version_number": numbers[-1] if numbers else None,
         "previous_number": numbers[-2] if len(numbers) > 1 else None,
         "can_compare": len(numbers) > 1,
+        "can_see_workings": permissions.can_see_workings(user, agreement),
         "can_review": permissions.can_review(user, agreement),
         "can_comment": permissions.can_comment(user, agreement),
         "can_resolve": permissions.can_resolve(user, agreement),

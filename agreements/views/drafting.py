@@ -22,9 +22,10 @@ from partnerships.views.common import apply_errors, paginate
 from .. import permissions, services, templates_service
 from ..default_template import PLACEHOLDERS
 from ..forms import AgreementCreateForm, AgreementDetailsForm, ClauseForm, TemplateClauseForm
-from ..models import A, Agreement, AgreementStatus, AgreementTemplate, AgreementVersion, TemplateClause
+from ..models import SIGNED_STATUSES, A, Agreement, AgreementStatus, AgreementTemplate, AgreementVersion, TemplateClause
 
 IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+SIGNING_DONE = [A.PARTLY_SIGNED, *SIGNED_STATUSES]  # the statuses in which an agreement has signatures
 
 # What happens next, one line per status; {institution} and {force} are the parties' names.
 NEXT_STEPS = {
@@ -65,8 +66,13 @@ AGREEMENT_RELATED = (
 )
 
 
-def get_agreement(request, pk, *related):
-    queryset = Agreement.objects.visible_to(request.user).select_related(*AGREEMENT_RELATED, *related)
+def get_agreement(request, pk, *related, workings=True):
+    """The agreement, for a page of its drafting (``workings``, the default) or its own page.
+
+    Staff members see no drafting or review (``workings_visible_to``): those pages are 404 for them.
+    """
+    agreements = Agreement.objects.workings_visible_to if workings else Agreement.objects.visible_to
+    queryset = agreements(request.user).select_related(*AGREEMENT_RELATED, *related)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -172,10 +178,18 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk):
     user = request.user
-    agreement = get_agreement(request, pk, "template", "created_by")
-    # Each version holds its whole assembled text (about 30 KB); the page shows only its number,
-    # date, author and hash.
-    versions = list(agreement.versions.defer("text").select_related("created_by").order_by("-number"))
+    agreement = get_agreement(request, pk, "template", "created_by", workings=False)
+    # Staff members see an agreement once it is signed, without the drafting and review behind it:
+    # no versions, and of the audit trail only its coming into force and its end.
+    can_see_workings = permissions.can_see_workings(user, agreement)
+    events = agreement.events.select_related("by")
+    versions = []
+    if can_see_workings:
+        # Each version holds its whole assembled text (about 30 KB); the page shows only its
+        # number, date, author and hash.
+        versions = list(agreement.versions.defer("text").select_related("created_by").order_by("-number"))
+    else:
+        events = events.filter(to_status__in=SIGNED_STATUSES)
     can_edit = permissions.can_edit(user, agreement)
     values = services.placeholder_values(agreement)
     return render(
@@ -186,7 +200,10 @@ def agreement_detail(request, pk):
             "partnership": agreement.partnership,
             "versions": versions,
             "latest_version": versions[0] if versions else None,
-            "events": agreement.events.select_related("by"),
+            "events": events,
+            "can_see_workings": can_see_workings,
+            # Only a signed (or half-signed) agreement has signatures: no query before that.
+            "signatures": agreement.signatures.order_by("signed_at") if agreement.status in SIGNING_DONE else [],
             "next_step": NEXT_STEPS[agreement.status].format(
                 institution=values["institution"], force=values["police_force"]
             ),

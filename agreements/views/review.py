@@ -1,8 +1,9 @@
 """Review and signing pages: the submitted text with its comments, approval, changes requested,
 signatures, comparing versions, the PDFs and the public verification page.
 
-Every page but ``verify`` fetches the agreement through ``visible_to`` (404 outside the parties)
-and then asks ``permissions`` (403 when visible but not allowed). Changes go through
+Every page but ``verify`` fetches the agreement through ``visible_to`` (404 outside the parties),
+all but the signed PDF through ``workings_visible_to`` (404 for staff members too), and then asks
+``permissions`` (403 when visible but not allowed). Changes go through
 ``services``; their ValidationErrors are shown on the form or as a message.
 """
 
@@ -19,6 +20,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import reauth
 from partnerships.models import Contact
 from partnerships.views.common import apply_errors
 from portal.client import client_address
@@ -26,7 +28,7 @@ from portal.queue import enqueue
 from portal.ratelimit import rate_limited
 
 from .. import diff, permissions, services
-from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side
+from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side, parties_at_signing
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -69,24 +71,42 @@ class RequestChangesForm(forms.Form):
     )
 
 
-class SignForm(forms.Form):
-    full_name = forms.CharField(
-        label="Your full name",
+class SignForm(reauth.ReauthenticationForm):
+    """The position (typed by the signer), the confirmation, and the password (and a current
+    code, for someone with a second factor) asked again.
+
+    There is no name field: the signed-in account signs as itself (``services.sign``). The
+    password is asked every time, never taken from a check remembered in the session.
+    """
+
+    field_order = ["position", "confirmed", "password", "code"]
+
+    position = forms.CharField(
         max_length=200,
-        help_text="Typing your name here is your signature.",
-        error_messages={"required": "Type your full name as your signature."},
+        help_text="Shown with your name on the signed PDF and the verification page, as you type it here.",
+        error_messages={"required": "Give your position."},
     )
-    position = forms.CharField(max_length=200, error_messages={"required": "Give your position."})
     confirmed = forms.BooleanField(
         error_messages={"required": "Confirm that you have authority to sign for your organisation."}
     )
 
-    def __init__(self, *args, organisation: str, version_number: int, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, user, *args, organisation: str, version_number: int, **kwargs):
+        super().__init__(user, *args, **kwargs)
         self.fields["confirmed"].label = (
             f"I confirm I have authority to sign this memorandum for {organisation}, "
             f"and that I have read version {version_number}."
         )
+        self.fields["password"].help_text = "The password you log in with. Signing asks for it every time."
+        self.fields["password"].error_messages["required"] = "Type your password to sign."
+        if "code" in self.fields:
+            self.fields["code"].error_messages["required"] = "Type the current code from your authenticator app."
+
+    def clean(self):
+        # Check the password and code only once the rest is in order: a missing tick should not
+        # use up a code (each app code works once).
+        if {"position", "confirmed"} & set(self.errors):
+            return self.cleaned_data
+        return super().clean()
 
 
 class CompareForm(forms.Form):
@@ -104,10 +124,11 @@ class CompareForm(forms.Form):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _agreement(request, pk) -> Agreement:
-    queryset = Agreement.objects.visible_to(request.user).select_related(
-        "partnership__institution", "partnership__police_force"
-    )
+def _agreement(request, pk, *, workings=True) -> Agreement:
+    """The agreement, for a page of its review and signing (``workings``, the default: 404 for
+    staff members, who see none) or for its signed PDF (everyone who sees the agreement)."""
+    agreements = Agreement.objects.workings_visible_to if workings else Agreement.objects.visible_to
+    queryset = agreements(request.user).select_related("partnership__institution", "partnership__police_force")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -237,7 +258,7 @@ def comment(request, pk):
 @require_POST
 def resolve_comment(request, comment_pk):
     queryset = ReviewComment.objects.filter(
-        version__agreement__in=Agreement.objects.visible_to(request.user)
+        version__agreement__in=Agreement.objects.workings_visible_to(request.user)
     ).select_related("version__agreement__partnership")
     review_comment = get_object_or_404(queryset, pk=comment_pk)
     agreement = review_comment.version.agreement
@@ -329,18 +350,22 @@ def sign(request, pk):
         raise PermissionDenied
     version = services.current_version(agreement)
     form = SignForm(
+        user,
         request.POST or None,
         initial={"position": _position_of(user)},
         organisation=user.organisation.name,
         version_number=version.number,
     )
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if form.too_many_failures:
+        return reauth.end_session(request)  # a stolen session cannot go on guessing the password
+    if valid:
         try:
             services.sign(
                 agreement,
                 by=user,
-                full_name=form.cleaned_data["full_name"],
                 position=form.cleaned_data["position"],
+                authentication=form.method,
                 ip_address=client_address(request),
                 confirmed=form.cleaned_data["confirmed"],
             )
@@ -368,6 +393,7 @@ def sign(request, pk):
             "partnership": agreement.partnership,
             "version": version,
             "signatures": agreement.signatures.all(),
+            "signer_name": services.signer_name(user),
             "form": form,
         },
     )
@@ -447,7 +473,7 @@ def draft_pdf(request, pk):
 @require_GET
 def signed_pdf(request, pk):
     """The signed PDF as stored when the last side signed: served, never rendered again."""
-    agreement = _agreement(request, pk)
+    agreement = _agreement(request, pk, workings=False)
     if not agreement.signed_pdf:
         return render(
             request,
@@ -479,18 +505,34 @@ def verify(request, public_id):
     agreement = get_object_or_404(queryset, public_id=public_id)
     signatures = list(
         agreement.signatures.only(
-            "agreement_id", "side", "full_name", "position", "organisation_name", "signed_at", "text_sha256"
+            "agreement_id",
+            "version_id",
+            "side",
+            "full_name",
+            "position",
+            "organisation_name",
+            "institution_name",
+            "police_force_name",
+            "signed_at",
+            "authentication",
+            "text_sha256",
         )
     )
     user = request.user
     can_open = user.is_authenticated and Agreement.objects.visible_to(user).filter(pk=agreement.pk).exists()
+    # The parties as named when they signed, not as they are called today.
+    institution, police_force = (
+        parties_at_signing(signatures)
+        if signatures
+        else (agreement.partnership.institution.name, agreement.partnership.police_force.name)
+    )
     response = render(
         request,
         "agreements/verify.html",
         {
             "agreement": agreement,
-            "institution": agreement.partnership.institution.name,
-            "police_force": agreement.partnership.police_force.name,
+            "institution": institution,
+            "police_force": police_force,
             "signatures": signatures,
             "text_sha256": signatures[0].text_sha256 if signatures else "",
             "can_open": can_open,

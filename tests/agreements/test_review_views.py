@@ -7,14 +7,17 @@ import uuid
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils.html import escape
 
+from accounts import reauth, two_factor
 from agreements import services, tasks
 from agreements.models import A, Agreement, AgreementVersion, ReviewComment, Signature
-from tests.helpers import assert_fixed_queries, assert_outsider_gets_404
+from tests.factories import PASSWORD
+from tests.helpers import assert_fixed_queries, assert_outsider_gets_404, second_factor_device, totp_code
 
 pytestmark = pytest.mark.django_db
 
-SIGNATURE = {"full_name": "Daniel Okafor", "position": "Inspector", "confirmed": "on"}
+SIGNATURE = {"position": "Inspector", "confirmed": "on", "password": PASSWORD}
 FAKE_PDF = b"%PDF-1.7 stored once, never rendered again"
 
 
@@ -27,11 +30,19 @@ def sign_as(agreement, user, **fields):
     return services.sign(
         agreement,
         by=user,
-        full_name=fields.get("full_name", user.get_full_name()),
         position=fields.get("position", "Liaison officer"),
+        authentication=fields.get("authentication", reauth.PASSWORD),
         ip_address="192.0.2.1",
         confirmed=True,
     )
+
+
+def signature_data(user) -> dict:
+    """The sign form filled in: the position, the confirmation, the password and, for someone
+    with an authenticator (every police liaison officer), its current code."""
+    if two_factor.has_device(user):
+        return {**SIGNATURE, "code": totp_code(second_factor_device(user))}
+    return SIGNATURE
 
 
 def store_signed_pdf(agreement, content=FAKE_PDF):
@@ -107,11 +118,11 @@ def test_review_to_signatures_and_public_verification(
     assert in_review.status == A.APPROVED
 
     # Both sign; the last signature enqueues the signed PDF, which is rendered once and stored.
-    assert client.post(url("sign", in_review), SIGNATURE).status_code == 302
+    assert client.post(url("sign", in_review), signature_data(police_liaison)).status_code == 302
     client.force_login(university_liaison)
     monkeypatch.setattr(tasks.render_signed_pdf, "apply_async", lambda args, **_: tasks.render_signed_pdf.apply(args))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url("sign", in_review), {**SIGNATURE, "full_name": "Priya Shah"}, follow=True)
+        response = client.post(url("sign", in_review), signature_data(university_liaison), follow=True)
     assert len(callbacks) == 2  # the signed PDF and the notification emails, after commit
     assert "the memorandum is in force" in response.content.decode()
     agreement = Agreement.objects.get(pk=in_review.pk)
@@ -128,7 +139,8 @@ def test_review_to_signatures_and_public_verification(
     assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex"
     version = agreement.versions.get(number=2)
     assert version.sha256 in page and agreement.signed_pdf_sha256 in page
-    assert "Daniel Okafor" in page and "Priya Shah" in page and "Northbridge Police" in page
+    assert escape(police_liaison.get_full_name()) in page and escape(university_liaison.get_full_name()) in page
+    assert "Northbridge Police" in page and "Password and authenticator app code" in page
     assert "city centre" not in page and "It covers" not in page
     assert "127.0.0.1" not in page and "Include the" not in page
 
@@ -170,32 +182,33 @@ def test_outsider_gets_404_on_resolving_a_comment(client, outsider, review_comme
 
 
 @pytest.mark.parametrize(
-    ("role", "name", "method"),
+    ("role", "name", "method", "status"),
     [
-        ("staff", "approve", "post"),
-        ("staff", "request_changes", "get"),
-        ("staff", "request_changes", "post"),
-        ("staff", "comment", "post"),
-        ("staff", "draft_pdf", "get"),
-        ("university_liaison", "approve", "post"),  # approved on submission; the force decides
-        ("university_liaison", "request_changes", "get"),
-        ("university_liaison", "request_changes", "post"),
-        ("administrator", "approve", "post"),
+        # Staff members do not see an agreement in review at all (README, Roles).
+        ("staff", "approve", "post", 404),
+        ("staff", "request_changes", "get", 404),
+        ("staff", "request_changes", "post", 404),
+        ("staff", "comment", "post", 404),
+        ("staff", "draft_pdf", "get", 404),
+        ("university_liaison", "approve", "post", 403),  # approved on submission; the force decides
+        ("university_liaison", "request_changes", "get", 403),
+        ("university_liaison", "request_changes", "post", 403),
+        ("administrator", "approve", "post", 403),
     ],
 )
-def test_review_decisions_are_refused_to_others(client, in_review, personas, role, name, method):
+def test_review_decisions_are_refused_to_others(client, in_review, personas, role, name, method, status):
     client.force_login(personas[role])
     data = {"comment": "No", "clause_key": "scope", "body": "No"}
-    assert getattr(client, method)(url(name, in_review), data).status_code == 403
+    assert getattr(client, method)(url(name, in_review), data).status_code == status
     in_review.refresh_from_db()
     assert in_review.status == A.IN_REVIEW and not ReviewComment.objects.exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("role", ["staff", "administrator"])
-def test_staff_and_administrators_cannot_sign(client, approved, personas, role, method):
-    client.force_login(personas[role])
-    assert getattr(client, method)(url("sign", approved), SIGNATURE).status_code == 403
+@pytest.mark.parametrize(("role", "status"), [("staff", 404), ("administrator", 403)])
+def test_staff_and_administrators_cannot_sign(client, approved, personas, role, status, method):
+    client.force_login(personas[role])  # staff members do not even see an agreement before it is signed
+    assert getattr(client, method)(url("sign", approved), SIGNATURE).status_code == status
     assert not Signature.objects.exists()
 
 
@@ -214,16 +227,17 @@ def test_nobody_signs_before_approval(client, in_review, police_liaison):
 
 def test_staff_member_cannot_resolve_comments(client, staff_member, review_comment):
     client.force_login(staff_member)
-    assert client.post(reverse("agreements:resolve_comment", args=[review_comment.pk])).status_code == 403
+    assert client.post(reverse("agreements:resolve_comment", args=[review_comment.pk])).status_code == 404
     review_comment.refresh_from_db()
     assert review_comment.is_open
 
 
-def test_staff_member_reads_the_review_without_forms(client, staff_member, review_comment):
+def test_staff_member_does_not_see_the_review(client, staff_member, review_comment):
+    """Review comments are the liaison officers' (README, Roles); tests/agreements/test_staff_access.py
+    has the rest of what staff members see of agreements."""
     client.force_login(staff_member)
-    page = client.get(url("review", review_comment.version.agreement)).content.decode()
-    assert "Include the city centre." in page
-    assert 'name="body"' not in page and "Mark as resolved" not in page and "Approve version" not in page
+    response = client.get(url("review", review_comment.version.agreement))
+    assert response.status_code == 404 and "Include the city centre." not in response.content.decode()
 
 
 # --- Review page -------------------------------------------------------------------------------
@@ -324,13 +338,16 @@ def test_sign_page_shows_the_version_and_prefills_the_position(client, police_li
     ("change", "field", "message"),
     [
         ({"confirmed": ""}, "confirmed", "Confirm that you have authority to sign for your organisation."),
-        ({"full_name": ""}, "full_name", "Type your full name as your signature."),
-        ({"full_name": "DO"}, "full_name", "Type your full name as your signature."),
+        ({"position": ""}, "position", "Give your position."),
+        ({"password": ""}, "password", "Type your password to sign."),
+        # With a second factor the form does not say whether the password or the code was wrong.
+        ({"password": "DO"}, "password", reauth.WRONG),
+        ({"code": ""}, "code", "Type the current code from your authenticator app."),
     ],
 )
 def test_sign_form_errors_are_shown_next_to_the_field(client, police_liaison, approved, change, field, message):
     client.force_login(police_liaison)
-    data = {key: value for key, value in {**SIGNATURE, **change}.items() if value}
+    data = {key: value for key, value in {**signature_data(police_liaison), **change}.items() if value}
     response = client.post(url("sign", approved), data)
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
@@ -340,7 +357,7 @@ def test_sign_form_errors_are_shown_next_to_the_field(client, police_liaison, ap
 
 def test_the_first_signature_waits_for_the_other_side(client, police_liaison, approved):
     client.force_login(police_liaison)
-    response = client.post(url("sign", approved), SIGNATURE, follow=True)
+    response = client.post(url("sign", approved), signature_data(police_liaison), follow=True)
     assert "when University of Northbridge signs too" in response.content.decode()
     approved.refresh_from_db()
     assert approved.status == A.PARTLY_SIGNED
@@ -482,11 +499,12 @@ def test_actions_for_the_force_in_review(client, police_liaison, in_review):
     assert url("sign", in_review) not in page and url("compare", in_review) not in page
 
 
-def test_actions_for_a_staff_member_in_review(client, staff_member, in_review):
-    page = actions_on_detail_page(client, staff_member, in_review)
-    assert url("review", in_review) in page
-    for name in ("approve", "request_changes", "draft_pdf", "sign"):
-        assert url(name, in_review) not in page, name
+def test_actions_for_a_staff_member_once_in_force(client, staff_member, in_force):
+    store_signed_pdf(in_force)
+    page = actions_on_detail_page(client, staff_member, in_force)
+    assert url("signed_pdf", in_force) in page and in_force.get_verification_url() in page
+    for name in ("review", "compare", "approve", "request_changes", "draft_pdf", "sign", "clauses", "preview"):
+        assert url(name, in_force) not in page, name
 
 
 def test_actions_once_in_force(client, university_liaison, in_force):

@@ -8,6 +8,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from pypdf import PdfReader
 
+from accounts import reauth
 from agreements import services, tasks
 from agreements.documents import draft_document
 from agreements.models import Agreement
@@ -22,16 +23,16 @@ def sign_both(agreement, police_liaison, university_liaison):
     services.sign(
         agreement,
         by=police_liaison,
-        full_name="Daniel Okafor",
         position="Inspector",
+        authentication=reauth.PASSWORD_AND_APP,
         ip_address="192.0.2.1",
         confirmed=True,
     )
     services.sign(
         agreement,
         by=university_liaison,
-        full_name="Priya Shah",
         position="Head of Student Safety",
+        authentication=reauth.PASSWORD,
         ip_address="192.0.2.2",
         confirmed=True,
     )
@@ -56,9 +57,10 @@ def test_worker_renders_the_signed_pdf_once_and_records_its_hash(
     for expected in (
         "University of Northbridge",
         "Northbridge Police",
-        "Daniel Okafor",
-        "Priya Shah",
+        police_liaison.get_full_name(),
+        university_liaison.get_full_name(),
         "Head of Student Safety",
+        "Password and authenticator app code",
         str(agreement.public_id),
     ):
         assert expected in text.replace("\n", " ") or expected in text, expected

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.reauth import PASSWORD
 from agreements import services
 from agreements.models import (
     A,
@@ -99,8 +100,8 @@ def test_nobody_signs_before_both_sides_approve(in_review, police_liaison):
         services.sign(
             in_review,
             by=police_liaison,
-            full_name="Daniel Okafor",
             position="Inspector",
+            authentication=PASSWORD,
             ip_address=None,
             confirmed=True,
         )
@@ -113,8 +114,8 @@ def test_both_sign_and_the_agreement_comes_into_force(
     services.sign(
         approved,
         by=police_liaison,
-        full_name="Daniel Okafor",
         position="Inspector",
+        authentication=PASSWORD,
         ip_address="10.0.0.1",
         confirmed=True,
     )
@@ -124,8 +125,8 @@ def test_both_sign_and_the_agreement_comes_into_force(
         services.sign(
             approved,
             by=university_liaison,
-            full_name="Priya Shah",
             position="Head of Student Safety",
+            authentication=PASSWORD,
             ip_address="10.0.0.2",
             confirmed=True,
         )
@@ -146,17 +147,19 @@ def test_both_sign_and_the_agreement_comes_into_force(
 
 def test_a_side_signs_once_and_needs_to_confirm(approved, police_liaison):
     with pytest.raises(ValidationError) as error:
-        services.sign(approved, by=police_liaison, full_name="D", position="", ip_address=None, confirmed=False)
-    assert set(error.value.error_dict) == {"confirmed", "full_name", "position"}
+        services.sign(
+            approved, by=police_liaison, position=" ", authentication=PASSWORD, ip_address=None, confirmed=False
+        )
+    assert set(error.value.error_dict) == {"confirmed", "position"}
     services.sign(
-        approved, by=police_liaison, full_name="Daniel Okafor", position="Inspector", ip_address=None, confirmed=True
+        approved, by=police_liaison, position="Inspector", authentication=PASSWORD, ip_address=None, confirmed=True
     )
     with pytest.raises(services.WorkflowError):
         services.sign(
             approved,
             by=police_liaison,
-            full_name="Daniel Okafor",
             position="Inspector",
+            authentication=PASSWORD,
             ip_address=None,
             confirmed=True,
         )
@@ -165,7 +168,7 @@ def test_a_side_signs_once_and_needs_to_confirm(approved, police_liaison):
 def test_administrators_cannot_sign(approved, administrator):
     with pytest.raises(services.WorkflowError):
         services.sign(
-            approved, by=administrator, full_name="Morgan Admin", position="Admin", ip_address=None, confirmed=True
+            approved, by=administrator, position="Admin", authentication=PASSWORD, ip_address=None, confirmed=True
         )
 
 
@@ -184,8 +187,8 @@ def test_only_one_agreement_in_progress_per_partnership(draft, template, univers
 def test_an_agreement_in_force_turns_the_health_reason_green_and_joins_the_timeline(
     client, approved, police_liaison, university_liaison, partnership
 ):
-    for user, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
-        services.sign(approved, by=user, full_name=name, position="Lead", ip_address=None, confirmed=True)
+    for user in (police_liaison, university_liaison):
+        services.sign(approved, by=user, position="Lead", authentication=PASSWORD, ip_address=None, confirmed=True)
     client.force_login(university_liaison)
     page = client.get(partnership.get_absolute_url())
     reasons = {reason.text: reason.level for reason in page.context["health"].reasons}
@@ -198,7 +201,7 @@ def test_an_agreement_in_force_turns_the_health_reason_green_and_joins_the_timel
 
 def test_ending_an_agreement_clears_its_commitments(approved, police_liaison, university_liaison, partnership):
     for user in (police_liaison, university_liaison):
-        services.sign(approved, by=user, full_name="A Signer", position="Lead", ip_address=None, confirmed=True)
+        services.sign(approved, by=user, position="Lead", authentication=PASSWORD, ip_address=None, confirmed=True)
     services.end(approved, by=university_liaison, comment="Replaced by a county-wide agreement")
     partnership.refresh_from_db()
     assert partnership.agreement_in_force_since is None
@@ -209,8 +212,10 @@ def test_an_agreement_with_a_long_title_comes_into_force_and_ends(approved, poli
     """Its title goes into the partnership's history as the change reason (once limited to 100)."""
     Agreement.objects.filter(pk=approved.pk).update(title="Memorandum of understanding " + "x" * 170)
     approved.refresh_from_db()
-    for person, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
-        services.sign(approved, by=person, full_name=name, position="Lead", ip_address="192.0.2.9", confirmed=True)
+    for person in (police_liaison, university_liaison):
+        services.sign(
+            approved, by=person, position="Lead", authentication=PASSWORD, ip_address="192.0.2.9", confirmed=True
+        )
     approved.refresh_from_db()
     assert approved.status == A.IN_FORCE
     services.end(approved, by=university_liaison, comment="Replaced.")

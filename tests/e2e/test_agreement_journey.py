@@ -28,6 +28,8 @@ from agreements.models import Agreement
 from tests import factories
 from tests.agreements.conftest import default_template
 from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.factories import PASSWORD
+from tests.helpers import second_factor_device, totp_code
 from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
 
 TITLE = "Safer Northbridge campus"  # the partnership's, from the shared fixture
@@ -297,11 +299,23 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     version = agreement.versions.get(number=2)
     expect(page.get_by_test_id("version-sha256")).to_have_text(version.sha256)
     expect(page.get_by_label("Position")).to_have_value("Liaison officer")  # from their contact record
-    page.get_by_label("Your full name").fill("Daniel Okafor")
+    # No name to type: the account signs as itself, after giving its password and a code again.
+    expect(page.get_by_label("Your full name")).to_have_count(0)
+    expect(page.get_by_test_id("signing-account")).to_contain_text(f"You sign as {police_liaison.get_full_name()}")
     page.get_by_label("Position").fill("Police Sergeant, campus liaison")
-    page.get_by_label(
+    confirmation = page.get_by_label(
         "I confirm I have authority to sign this memorandum for Northbridge Police, and that I have read version 2."
-    ).check()
+    )
+    confirmation.check()
+    page.get_by_label("Your password").fill("not the password")
+    page.get_by_label("Code from your authenticator app").fill(totp_code(second_factor_device(police_liaison)))
+    follow(page, page.get_by_role("button", name="Sign version 2"))
+    expect(page.get_by_label("Your password")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("main")).to_contain_text("That password is not right.")
+    assert not agreement.signatures.exists()
+    expect(confirmation).to_be_checked()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(totp_code(second_factor_device(police_liaison)))
     follow(page, page.get_by_role("button", name="Sign version 2"))
     expect(status_message(page)).to_contain_text(
         "You signed version 2 for Northbridge Police. It comes into force when University of Northbridge signs too."
@@ -313,14 +327,15 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     follow(page, panel.get_by_role("link", name=MOU))
     follow(page, page.get_by_role("link", name="Sign version 2"))
     expect(page.get_by_role("region", name="Signatures", exact=True)).to_contain_text(
-        "Daniel Okafor, Police Sergeant, campus liaison, for Northbridge Police"
+        f"{police_liaison.get_full_name()}, Police Sergeant, campus liaison, for Northbridge Police"
     )
-    page.get_by_label("Your full name").fill("Priya Shah")
+    expect(page.get_by_label("Code from your authenticator app")).to_have_count(0)  # she has no second factor
     page.get_by_label("Position").fill("Head of Student Safety")
     page.get_by_label(
         "I confirm I have authority to sign this memorandum for University of Northbridge, "
         "and that I have read version 2."
     ).check()
+    page.get_by_label("Your password").fill(PASSWORD)
     follow(page, page.get_by_role("button", name="Sign version 2"))
     expect(status_message(page)).to_contain_text("Both sides have now signed: the memorandum is in force.")
     expect(page.get_by_test_id("review-actions")).to_contain_text("The signed PDF is being prepared.")
@@ -343,7 +358,8 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     assert pdf_sha256 == agreement.signed_pdf_sha256
     text = pdf_text(content)
     flat = " ".join(text.split())
-    for expected in ("University of Northbridge", "Northbridge Police", "Daniel Okafor", "Priya Shah"):
+    signers = (police_liaison.get_full_name(), university_liaison.get_full_name())
+    for expected in ("University of Northbridge", "Northbridge Police", *signers, "authenticator app code"):
         assert expected in flat, f"{expected!r} is not in the signed PDF"
     assert version.sha256 in "".join(text.split()), "the signed text's SHA-256 is not in the signed PDF"
     assert STATISTICS_NEW in flat and STATISTICS_OLD not in flat  # version 2's text, not version 1's
@@ -360,8 +376,12 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     expect(page.get_by_test_id("text-sha256")).to_have_text(version.sha256)
     signatures = page.get_by_test_id("signature")
     expect(signatures).to_have_count(2)
-    expect(signatures.filter(has_text="Daniel Okafor")).to_contain_text("Northbridge Police")
-    expect(signatures.filter(has_text="Priya Shah")).to_contain_text("Head of Student Safety")
+    police_signature = signatures.filter(has_text=police_liaison.get_full_name())
+    expect(police_signature).to_contain_text("Northbridge Police")
+    expect(police_signature).to_contain_text("Password and authenticator app code")
+    university_signature = signatures.filter(has_text=university_liaison.get_full_name())
+    expect(university_signature).to_contain_text("Head of Student Safety")
+    expect(university_signature).to_contain_text("Password")
     main = page.get_by_role("main")
     for clause_text in (STATISTICS_NEW, MEETINGS_ADDED, "The single points of contact will meet", AREA):
         expect(main).not_to_contain_text(clause_text)

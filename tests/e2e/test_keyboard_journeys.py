@@ -24,10 +24,13 @@ from django.utils import timezone
 from playwright.sync_api import CDPSession, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from accounts import two_factor
 from agreements.models import Agreement, AgreementStatus
 from tests import factories
 from tests.agreements.conftest import default_template
 from tests.e2e.browser import address, check_accessibility, login
+from tests.factories import PASSWORD
+from tests.helpers import second_factor_device, totp_code
 from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
 from tests.training.conftest import course, session, unit  # noqa: F401 - shared fixtures
 from training.models import Booking, BookingStatus, Course, Session
@@ -214,13 +217,14 @@ def fill_field(page: Page, label: str, text: str, *, role: str | None = None) ->
 # --- 1. An MOU, drafted, approved and signed ---------------------------------------------------
 
 
-def sign(page: Page, organisation: str, full_name: str, position: str, version: int) -> None:
-    """On the signing page: type name and position, tick the confirmation with Space, sign."""
+def sign(page: Page, signer, position: str, version: int) -> None:
+    """On the signing page: type the position, tick the confirmation with Space, give the password
+    (and, for someone with an authenticator, its current code) again, sign."""
     expect(heading(page)).to_have_text(f"Sign {MOU}")
-    fill_field(page, "Your full name", full_name, role="textbox")
+    expect(page.get_by_test_id("signing-account")).to_contain_text(f"You sign as {signer.get_full_name()}")
+    fill_field(page, "Position", position, role="textbox")
     assert_focus_visible(page)
-    tab_to(page, "Position", role="textbox", max_presses=5)
-    type_text(page, position)
+    organisation = signer.organisation.name
     confirmation = (
         f"I confirm I have authority to sign this memorandum for {organisation}, "
         f"and that I have read version {version}."
@@ -229,7 +233,15 @@ def sign(page: Page, organisation: str, full_name: str, position: str, version: 
     assert_focus_visible(page)
     page.keyboard.press("Space")
     expect(page.get_by_role("checkbox", name=confirmation)).to_be_checked()
-    expect(page.get_by_label("Your full name")).to_have_value(full_name)
+    tab_to(page, "Your password", max_presses=5)
+    assert_focus_visible(page)
+    page.keyboard.type(PASSWORD)
+    code = page.get_by_label("Code from your authenticator app")
+    if two_factor.has_device(signer):
+        tab_to(page, "Code from your authenticator app (or a recovery code)", role="textbox", max_presses=5)
+        type_text(page, totp_code(second_factor_device(signer)))
+    else:
+        expect(code).to_have_count(0)
     expect(page.get_by_label("Position")).to_have_value(position)
     tab_to(page, f"Sign version {version}", role="button", max_presses=5)
     press_and_follow(page)
@@ -334,7 +346,7 @@ def test_an_mou_drafted_approved_and_signed_by_keyboard(
     expect(status_message(page)).to_contain_text("Both sides have approved version 1. It is ready to sign.")
     tab_to(page, "Sign version 1", role="link")
     press_and_follow(page)
-    sign(page, "Northbridge Police", "Daniel Okafor", "Police Sergeant, campus liaison", 1)
+    sign(page, police_liaison, "Police Sergeant, campus liaison", 1)
     expect(status_message(page)).to_contain_text(
         "You signed version 1 for Northbridge Police. It comes into force when University of Northbridge signs too."
     )
@@ -348,15 +360,15 @@ def test_an_mou_drafted_approved_and_signed_by_keyboard(
     tab_to(page, "Sign version 1", role="link")
     press_and_follow(page)
     expect(page.get_by_role("region", name="Signatures", exact=True)).to_contain_text(
-        "Daniel Okafor, Police Sergeant, campus liaison, for Northbridge Police"
+        f"{police_liaison.get_full_name()}, Police Sergeant, campus liaison, for Northbridge Police"
     )
-    sign(page, "University of Northbridge", "Priya Shah", "Head of Student Safety", 1)
+    sign(page, university_liaison, "Head of Student Safety", 1)
     expect(status_message(page)).to_contain_text("Both sides have now signed: the memorandum is in force.")
     agreement.refresh_from_db()
     signatures = {s.full_name: s.position for s in agreement.signatures.all()}
     assert signatures == {
-        "Daniel Okafor": "Police Sergeant, campus liaison",
-        "Priya Shah": "Head of Student Safety",
+        police_liaison.get_full_name(): "Police Sergeant, campus liaison",
+        university_liaison.get_full_name(): "Head of Student Safety",
     }
     log_out(page, university_liaison)
 

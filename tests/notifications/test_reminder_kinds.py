@@ -21,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import reauth
 from agreements import services as agreement_services
 from notifications import services
 from notifications.models import Delivery, Muted, Notification
@@ -112,8 +113,8 @@ def sign(agreement, person):
     return agreement_services.sign(
         agreement,
         by=person,
-        full_name=person.get_full_name() or person.username,
         position="Liaison officer",
+        authentication=reauth.PASSWORD,
         ip_address=None,
         confirmed=True,
     )

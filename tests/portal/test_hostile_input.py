@@ -854,8 +854,9 @@ FORMS = [
         "agreements:sign",
         "university_liaison",
         kwargs=lambda f: {"pk": f.approved.pk},
-        base=lambda f: {"full_name": "Priya Shah", "position": "Pro-Vice-Chancellor", "confirmed": "on"},
-        fields=lambda f: {"full_name": TEXT, "position": TEXT, "confirmed": BOOL},
+        # No name field: the account signs as itself (tests/agreements/test_signing.py).
+        base=lambda f: {"position": "Pro-Vice-Chancellor", "confirmed": "on", "password": PASSWORD},
+        fields=lambda f: {"position": TEXT, "confirmed": BOOL, "password": PASSWORD_FIELD},
     ),
     FormCase(
         "template_clause_edit",
@@ -1650,7 +1651,7 @@ ESCAPED = [
     ("clause_edit", "body", lambda f: reverse("agreements:preview", args=[f.draft.pk])),
     ("comment", "body", None),
     ("request_changes", "comment", lambda f: reverse("agreements:review", args=[f.in_review.pk])),
-    ("sign", "full_name", lambda f: reverse("agreements:detail", args=[f.approved.pk])),
+    ("sign", "position", None),
     ("training_feedback", "comments", None),
 ]
 BY_NAME = {case.name: case for case in CASES}

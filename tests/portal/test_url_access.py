@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
+from accounts import reauth
 from agreements import services as agreement_services
 from agreements.models import Agreement
 from notifications.models import Notification
@@ -108,8 +109,9 @@ class Scoped:
 
     build: Callable[[SimpleNamespace], list[dict]]
     # Who of the owning side opens it first (GET, or an empty POST for a POST-only view) and
-    # must not get 404. Staff members for POST-only views: they see the object but are refused
-    # (403), so the check changes nothing.
+    # must not get 404. For POST-only views, someone who sees the object but is refused (403),
+    # so the check changes nothing: a staff member, or for agreements (which staff members see
+    # only once signed, and never their review) the force's liaison officer or an administrator.
     insider: str = "university_liaison"
     # What a signed-in user of an unrelated organisation must get for a method the view takes.
     unrelated: int = 404
@@ -159,12 +161,12 @@ SCOPED: dict[str, Scoped] = {
     "agreements:clauses": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:clause_edit": Scoped(lambda owned: [{"pk": owned.reworked_agreement.pk, "key": "parties"}]),
     "agreements:preview": Scoped(pk("reworked_agreement")),
-    "agreements:submit": Scoped(pk("reworked_agreement"), insider="staff"),
-    "agreements:revise": Scoped(pk("reworked_agreement"), insider="staff"),
+    "agreements:submit": Scoped(pk("reworked_agreement"), insider="police_liaison"),
+    "agreements:revise": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:review": Scoped(pk("reworked_agreement", "signed_agreement")),
-    "agreements:comment": Scoped(pk("reworked_agreement"), insider="staff"),
-    "agreements:resolve_comment": Scoped(pk("comment", kwarg="comment_pk"), insider="staff"),
-    "agreements:approve": Scoped(pk("reworked_agreement"), insider="staff"),
+    "agreements:comment": Scoped(pk("reworked_agreement"), insider="police_liaison"),
+    "agreements:resolve_comment": Scoped(pk("comment", kwarg="comment_pk"), insider="administrator"),
+    "agreements:approve": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:request_changes": Scoped(pk("reworked_agreement")),
     "agreements:sign": Scoped(pk("signed_agreement")),
     "agreements:compare": Scoped(pk("reworked_agreement", "signed_agreement")),
@@ -271,9 +273,14 @@ def owned(
 ):
     """One university, its police force and their partnership, with one of everything a URL names."""
     # The approved agreement, signed by both sides (in force), with its signed PDF stored.
-    for signer, name in ((police_liaison, "Daniel Okafor"), (university_liaison, "Priya Shah")):
+    for signer in (police_liaison, university_liaison):
         agreement_services.sign(
-            approved, by=signer, full_name=name, position="Liaison officer", ip_address="192.0.2.1", confirmed=True
+            approved,
+            by=signer,
+            position="Liaison officer",
+            authentication=reauth.PASSWORD,
+            ip_address="192.0.2.1",
+            confirmed=True,
         )
     stored = default_storage.save("agreements/signed/url-access.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     Agreement.objects.filter(pk=approved.pk).update(signed_pdf=stored)
@@ -507,6 +514,35 @@ def test_unrelated_users_get_404_on_every_object_url(client, owned, unrelated):
     assert len(cases) >= len(SCOPED)
     assert requests == len(cases) * 2 * len(unrelated)
     assert not failures, f"{len(failures)} of {requests} requests answered wrongly:\n" + "\n".join(failures)
+
+
+# What a staff member of the owning institution may open of its agreements (README, Roles): the
+# agreement in force and its signed PDF. Every other agreement URL of the table is a 404 for them.
+STAFF_MAY_OPEN = {("agreements:detail", "signed_agreement"), ("agreements:signed_pdf", "signed_agreement")}
+
+
+@pytest.mark.django_db
+def test_staff_of_the_owners_open_only_the_agreement_in_force_and_its_signed_pdf(client, owned):
+    """Not drafts, versions, review comments, draft PDFs or comparisons, not even of the agreement
+    in force: every agreement URL in SCOPED, with every method its view takes."""
+    objects = {owned.signed_agreement.pk: "signed_agreement", owned.reworked_agreement.pk: "reworked_agreement"}
+    client.force_login(owned.people["staff"])
+    failures, opened = [], set()
+    for name, entry in SCOPED.items():
+        if not name.startswith("agreements:") or name == "agreements:create" or name.startswith("agreements:template"):
+            continue  # a partnership (drafting is refused with 403), or templates (administrators')
+        for kwargs in entry.build(owned):
+            url = reverse(name, kwargs=kwargs)
+            which = objects.get(kwargs.get("pk"), "comment")
+            for method in sorted(accepted_methods(resolve(url).func)):
+                response, body = send(client, method, url)
+                want = 200 if (name, which) in STAFF_MAY_OPEN else 404
+                if response.status_code != want:
+                    failures.append(f"{name} {method} {url} ({which}): {response.status_code}{shown(response, body)}")
+                elif want == 200:
+                    opened.add((name, which))
+    assert opened == STAFF_MAY_OPEN
+    assert not failures, "a staff member of the owning institution got:\n" + "\n".join(failures)
 
 
 @pytest.mark.django_db
