@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -171,4 +172,4 @@ def test_the_code_page_shows_nothing_of_the_account(client, police_liaison):
     client.post(reverse("login"), {"username": police_liaison.username, "password": PASSWORD})
     page = client.get(VERIFY).content.decode()
     assert "notification-bell" not in page and "Partnerships</a>" not in page
-    assert police_liaison.get_full_name() not in page
+    assert escape(police_liaison.get_full_name()) not in page

@@ -311,7 +311,7 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     page.get_by_label("Code from your authenticator app").fill(totp_code(second_factor_device(police_liaison)))
     follow(page, page.get_by_role("button", name="Sign version 2"))
     expect(page.get_by_label("Your password")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_role("main")).to_contain_text("That password is not right.")
+    expect(page.get_by_role("main")).to_contain_text("That password or code is not right.")
     assert not agreement.signatures.exists()
     expect(confirmation).to_be_checked()
     page.get_by_label("Your password").fill(PASSWORD)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from agreements.models import Signature
 from partnerships.models import ShareView
 from tests.agreements.conftest import approved, draft, in_review, template  # noqa: F401 - shared fixtures
+from tests.factories import PASSWORD
+from tests.helpers import second_factor_device, totp_code
 from tests.partnerships.conftest import partnership, share  # noqa: F401 - shared fixtures
 
 PROXY = "10.0.0.2"
@@ -127,9 +129,10 @@ def test_with_no_proxy_rate_limits_ignore_x_forwarded_for(settings, db):
 @override_settings(PROXY_COUNT=1)
 def test_a_signature_records_the_forwarded_address(client, approved, police_liaison):  # noqa: F811
     client.force_login(police_liaison)
+    code = totp_code(second_factor_device(police_liaison))
     response = client.post(
         reverse("agreements:sign", args=[approved.pk]),
-        {"full_name": "Daniel Okafor", "position": "Inspector", "confirmed": "on"},
+        {"position": "Inspector", "confirmed": "on", "password": PASSWORD, "code": code},
         **through_proxy("203.0.113.9, 198.51.100.7"),
     )
     assert response.status_code == 302
