@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 help:
 	@echo "make run    - install, migrate, load demo data and start web, worker and beat"
 	@echo "make test   - install (with test tools and Chromium) and run the test suite"
-	@echo "make lint   - ruff check, ruff format --check and the migrations check"
+	@echo "make lint   - ruff check, ruff format --check, the import layers (lint-imports) and the migrations check"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,7 @@ test: $(VENV)/.installed-dev chromium pdf-libs
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from portal.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -82,3 +82,16 @@ class User(AbstractUser):
     @property
     def is_liaison_officer(self) -> bool:
         return self.role in (Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON)
+
+
+def liaison_officers(organisation_ids) -> dict[int, list]:
+    """Active liaison officers of each organisation, in one query: who is told what an
+    organisation needs to know."""
+    people: dict[int, list] = {}
+    for user in User.objects.filter(
+        organisation_id__in=set(organisation_ids),
+        role__in=[Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON],
+        is_active=True,
+    ).order_by("pk"):
+        people.setdefault(user.organisation_id, []).append(user)
+    return people

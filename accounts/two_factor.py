@@ -143,7 +143,7 @@ def tell_user(user, change: str) -> None:
 
     A failure to send is logged, not raised: the change itself has happened either way.
     """
-    from portal import mail
+    from core import mail
 
     def send():
         try:

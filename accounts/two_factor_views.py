@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 
 from . import reauth, two_factor
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.utils.decorators import method_decorator
 
-from portal.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 
 from . import reauth, two_factor
 from .forms import LoginForm, PortalPasswordChangeForm

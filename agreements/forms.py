@@ -5,7 +5,8 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from partnerships.forms.partnerships import ContactChoiceField, DateInput
+from core.widgets import DateInput
+from partnerships.forms.partnerships import ContactChoiceField
 from partnerships.models import Contact
 
 from .models import Agreement, AgreementTemplate, TemplateClause

@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.scoping import ScopedQuerySet
 from partnerships.models import Contact, Partnership
-from portal.scoping import ScopedQuerySet
 
 
 class TemplateQuerySet(ScopedQuerySet):

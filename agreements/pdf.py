@@ -1,7 +1,7 @@
 """PDFs of memoranda of understanding, rendered with WeasyPrint from the portal's own templates.
 
 Rendering and its safety rules (autoescaped portal templates, :class:`RestrictedURLFetcher`
-serving only static files and ``data:`` URIs) live in :mod:`portal.pdf`; the names are
+serving only static files and ``data:`` URIs) live in :mod:`core.pdf`; the names are
 re-exported here. Agreement text is plain text that reaches the page through the
 ``linebreaks`` filter, so markup in a clause is printed, never interpreted.
 
@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils.text import slugify
 
-from portal.pdf import (  # noqa: F401 - re-exported: existing callers and tests use agreements.pdf
+from core.pdf import (  # noqa: F401 - re-exported: existing callers and tests use agreements.pdf
     CONTENT_TYPE,
     PDF_VARIANT,
     FetchRefused,

@@ -12,8 +12,9 @@ from datetime import timedelta
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from notifications.kinds import Due, both_sides, catch_up, group, kind, liaison_officers, not_logged, source
+from notifications.kinds import Due, catch_up, group, kind, not_logged, source
 from partnerships.models import Commitment, CommitmentKind
+from partnerships.recipients import both_sides, liaison_officers
 
 from .models import A, Agreement, AgreementVersion, Side, Signature
 
@@ -243,7 +244,7 @@ for _days in EXPIRY:
 @catch_up
 def render_missing_signed_pdfs(now, limit):
     """Queue the signed PDF of agreements in force without one (their task was never queued)."""
-    from portal.queue import publish
+    from core.queue import publish
 
     from .tasks import render_signed_pdf
 

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.queue import enqueue
 from partnerships import services as partnership_services
 from partnerships.models import CommitmentKind
-from portal.queue import enqueue
 
 from . import permissions, reminders
 from .models import (

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef
 
@@ -126,26 +125,3 @@ def not_logged(kind: Kind, occasion=None):
     if occasion is not None:
         rows = rows.filter(occasion=occasion)
     return ~Exists(rows)
-
-
-def liaison_officers(organisation_ids) -> dict[int, list]:
-    """Active liaison officers of each organisation, in one query."""
-    from accounts.models import Role
-
-    people: dict[int, list] = {}
-    for user in (
-        get_user_model()
-        ._default_manager.filter(
-            organisation_id__in=set(organisation_ids),
-            role__in=[Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON],
-            is_active=True,
-        )
-        .order_by("pk")
-    ):
-        people.setdefault(user.organisation_id, []).append(user)
-    return people
-
-
-def both_sides(partnership, people) -> list:
-    """From ``liaison_officers``' answer: the partnership's institution's, then its force's."""
-    return people.get(partnership.institution_id, []) + people.get(partnership.police_force_id, [])

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from portal.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 
 class Delivery(models.TextChoices):

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import mail
+from core import mail
 
 from .kinds import CATCH_UPS, GROUPS, KINDS, SOURCES, Batch, Due
 from .models import Delivery, Muted, Notification

@@ -18,7 +18,7 @@ def send_notifications(pks: list[int]) -> dict:
 
     Idempotent: run again (a redelivered message), it finds the sent ones sent and skips them.
     """
-    from portal.queue import publish
+    from core.queue import publish
 
     outcomes = {}
     for pk in pks:

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partnerships.views.common import paginate
+from core.views import paginate
 
 from . import services
 from .kinds import GROUPS

@@ -11,10 +11,11 @@ from datetime import timedelta
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from notifications.kinds import Due, both_sides, group, kind, liaison_officers, not_logged, source
+from notifications.kinds import Due, group, kind, not_logged, source
 
 from .models import Action, AgencyInvitation, Commitment, CommitmentKind, Direction, InformationShare, Partnership
 from .models.activity import OPEN_ACTION_STATUSES
+from .recipients import both_sides, liaison_officers
 
 ACTIONS = group("actions", "Actions", "An action of yours due tomorrow, and one that has become overdue.")
 SHARES = group(

@@ -94,18 +94,20 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_celery_beat",
     "simple_history",
-    "portal",
+    "core",
     "accounts",
     "partnerships",
     "agreements",
     "training",
     "notifications",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "portal.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,10 +116,10 @@ MIDDLEWARE = [
     # Administrators and police liaison officers (and anyone who has set it up) must confirm
     # a one-time code before anything else.
     "accounts.middleware.TwoFactorMiddleware",
-    "portal.middleware.RejectNulMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.AuthorisationFailureLogMiddleware",
+    "core.middleware.AuthorisationFailureLogMiddleware",
     # Records the signed-in user on every history row a request writes.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns a lockout into its own response.
@@ -192,11 +194,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # The client's address behind this many proxies (X-Forwarded-For), for the lockouts, the rate
-# limits and the addresses the portal records: see portal/client.py. 0 ignores the header.
+# limits and the addresses the portal records: see core/client.py. 0 ignores the header.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more (the number of proxies in front of the portal).")
-AXES_CLIENT_IP_CALLABLE = "portal.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

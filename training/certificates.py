@@ -1,7 +1,7 @@
 """Certificates of attendance and attendees' feedback on the training they attended.
 
 A certificate is a one-page PDF, rendered from ``training/pdf/certificate.html`` through
-:func:`portal.pdf.render_pdf` (autoescaped template, restricted fetcher), from a plain
+:func:`core.pdf.render_pdf` (autoescaped template, restricted fetcher), from a plain
 :class:`CertificateDocument`. Feedback is given once per attended booking, by the attendee.
 """
 
@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from portal.pdf import CONTENT_TYPE, render_pdf
+from core.pdf import CONTENT_TYPE, render_pdf
 
 from . import permissions
 from .models import Booking, Feedback, duration_label

@@ -12,29 +12,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
+from core.widgets import DateInput, DateTimeLocalInput, QuickSelect
 from partnerships.models import Organisation, Partnership, PartnershipStatus, Unit
-from portal.widgets import QuickSelect
 
 from .models import Course, Session
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """The browser's date and time picker; the value is local (UK) time without an offset."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DATETIME_LOCAL, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 MAX_COURSE_MINUTES = 5 * 24 * 60
 

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from core.scoping import ScopedQuerySet
 from partnerships.models import Organisation, Partnership, Unit
-from portal.scoping import ScopedQuerySet
 
 
 def partner_forces_of(organisation_id):

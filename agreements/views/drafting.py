@@ -16,8 +16,8 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.views import apply_errors, error_text, paginate
 from partnerships.models import Partnership
-from partnerships.views.common import apply_errors, paginate
 
 from .. import permissions, services, templates_service
 from ..default_template import PLACEHOLDERS
@@ -103,10 +103,6 @@ def fill_in_url(agreement, name, can_edit):
 def missing_with_links(agreement, user):
     can_edit = permissions.can_edit(user, agreement)
     return [(name, fill_in_url(agreement, name, can_edit)) for name in services.missing_placeholders(agreement)]
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _refuse(request, agreement, why: str):
@@ -377,7 +373,7 @@ def agreement_submit(request, pk):
     try:
         version = services.submit_for_review(agreement, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Version {version.number} sent to {agreement.partnership.police_force} for review.")
     return redirect(agreement)
@@ -392,7 +388,7 @@ def agreement_revise(request, pk):
     try:
         services.revise(agreement, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         number = agreement.versions.count() + 1
         messages.success(request, f"Back to draft. Make the changes, then submit version {number}.")

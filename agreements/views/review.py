@@ -21,11 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import reauth
+from core.client import client_address
+from core.queue import enqueue
+from core.ratelimit import rate_limited
+from core.views import apply_errors, error_text
 from partnerships.models import Contact
-from partnerships.views.common import apply_errors
-from portal.client import client_address
-from portal.queue import enqueue
-from portal.ratelimit import rate_limited
 
 from .. import diff, permissions, services
 from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side, parties_at_signing
@@ -148,10 +148,6 @@ def _other_party(agreement, user) -> str:
     if agreement.side_of(user) == Side.INSTITUTION:
         return partnership.police_force.name
     return partnership.institution.name
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # --- Review ----------------------------------------------------------------------------------
@@ -284,7 +280,7 @@ def approve(request, pk):
     try:
         agreement = services.approve(agreement, by=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(_review_url(agreement))
     if agreement.status == A.APPROVED:
         messages.success(request, f"Both sides have approved version {number}. It is ready to sign.")

@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from core.widgets import DateInput
+
 from ..models import (
     Action,
     ActionStatus,
@@ -18,13 +20,6 @@ from ..models import (
     PartnershipStatus,
     ShareCategory,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ContactChoiceField(forms.ModelChoiceField):

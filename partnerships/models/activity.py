@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from portal.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 from .history import ChangedFields
 from .organisations import Contact

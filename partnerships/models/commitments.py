@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Q
 
-from portal.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 from .partnerships import Partnership
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from portal.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 
 class OrganisationKind(models.TextChoices):

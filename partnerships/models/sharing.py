@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from portal.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 from .history import ChangedFields
 from .partnerships import Partnership

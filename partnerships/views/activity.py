@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.views import apply_errors, paginate
+
 from .. import permissions, services
 from ..forms.partnerships import ActionForm, ActionStatusForm, EngagementForm
 from ..models import Action, ActionStatus, Engagement
-from .common import apply_errors, paginate
 from .partnerships import get_partnership
 
 

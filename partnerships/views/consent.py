@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.views import apply_errors
+
 from .. import permissions, services
 from ..forms.partnerships import AnswerForm
 from ..models import AgencyInvitation
-from .common import apply_errors
 from .partnerships import get_partnership
 
 

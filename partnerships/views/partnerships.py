@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from portal.csv_export import csv_response
+from core.csv_export import csv_response
+from core.views import apply_errors, paginate
 
 from .. import permissions, services
 from ..forms.partnerships import PartnershipForm, StatusForm
@@ -17,7 +18,6 @@ from ..health import LABELS, LEVELS, assess, filter_by_health, health_of, with_f
 from ..models import Action, AgencyInvitation, Commitment, FocusArea, Partnership, PartnershipStatus, Region
 from ..progress import progress_of
 from ..timeline import changes, timeline
-from .common import apply_errors, paginate
 
 SORTS = {
     "title": ("Title", [F("title").asc()]),

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from portal.client import client_address
+from core.client import client_address
+from core.views import apply_errors, paginate
 
 from .. import permissions, services
 from ..forms.partnerships import SUMMARY_MAX_LENGTH, FeedbackForm, ShareForm
 from ..models import Direction, InformationShare, ShareView
-from .common import apply_errors, paginate
 from .partnerships import get_partnership
 
 

@@ -216,7 +216,7 @@ def test_a_refused_address_is_marked_failed_and_not_retried(booked, settings):
     settings.EMAIL_BACKEND = f"{__name__}.test_a_refused_address_is_marked_failed_and_not_retried.<locals>.Refusing"
     services.send_due_reminders()
     note = Notification.objects.filter(kind="session_tomorrow").first()
-    from portal import mail as portal_mail
+    from core import mail as portal_mail
 
     original = portal_mail.EmailMultiAlternatives.send
     portal_mail.EmailMultiAlternatives.send = lambda self, fail_silently=False: Refusing().send_messages([self])

@@ -14,7 +14,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from portal import mail as portal_mail
+from core import mail as portal_mail
 
 HOSTILE = "<script>alert(1)</script>"
 SECRET = "SECRET-SUMMARY"
@@ -242,7 +242,7 @@ CASES = [
 
 
 def context_for(kind, extra, *, essential=True):
-    """What ``notifications.services.deliver`` and ``portal.mail.send`` give every template."""
+    """What ``notifications.services.deliver`` and ``core.mail.send`` give every template."""
     return {
         "portal_name": settings.PORTAL_NAME,
         "site_url": SITE_URL,
@@ -323,7 +323,7 @@ def test_the_action_reminders_leave_out_the_description():
 @pytest.mark.parametrize(("name", "kind", "extra"), CASES)
 def test_each_email_goes_through_portal_mail(name, kind, extra):
     context = context_for(kind, extra(), essential=False)
-    del context["portal_name"], context["site_url"]  # added by portal.mail.send
+    del context["portal_name"], context["site_url"]  # added by core.mail.send
 
     portal_mail.send(name, ["someone@example.org"], context)
 

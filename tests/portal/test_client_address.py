@@ -1,7 +1,7 @@
 """One client address behind the configured number of proxies (``settings.PROXY_COUNT``).
 
 The lockouts (tests/accounts/test_login.py), the rate limits, the address a signature records
-and the share view log all take it from ``portal.client.client_address``.
+and the share view log all take it from ``core.client.client_address``.
 """
 
 import pytest
@@ -26,7 +26,7 @@ def through_proxy(forwarded_for: str | None = None, remote_addr: str = PROXY) ->
 
 
 def address(**meta):
-    from portal.client import client_address
+    from core.client import client_address
 
     return client_address(RequestFactory().get("/", **meta))
 
@@ -95,7 +95,7 @@ def test_no_usable_address_at_all_is_none(remote_addr):
 
 
 def test_axes_asks_the_same_function(settings):
-    assert settings.AXES_CLIENT_IP_CALLABLE == "portal.client.client_address"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.client.client_address"
 
 
 # --- Where the address is used -----------------------------------------------------------------

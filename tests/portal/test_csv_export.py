@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from portal.csv_export import csv_cell, csv_response
+from core.csv_export import csv_cell, csv_response
 
 
 @pytest.mark.parametrize(

@@ -1505,7 +1505,7 @@ def check(prepared: Prepared, client, response, submission) -> None:
     case = prepared.case
     status = response.status_code
     if status == 400 and _nul_in_query(case, submission):
-        return  # portal.middleware.RejectNulMiddleware: a NUL in the address is a bad request
+        return  # core.middleware.RejectNulMiddleware: a NUL in the address is a bad request
     assert status in case.ok, f"{case.name}: answered {status}, expected one of {sorted(case.ok)}"
     assert_escaped(response, case.name)
     if status == 200 and case.method == "post" and case.form_context:

@@ -1,7 +1,7 @@
 """The portal's PDFs are tagged (PDF/UA-1): structure, language and a title a reader announces.
 
 The signed memorandum (agreements.documents.signed_document) and the certificate of attendance
-(the training:certificate view) are rendered through portal.pdf.render_pdf and read back with
+(the training:certificate view) are rendered through core.pdf.render_pdf and read back with
 pypdf. For each: the catalog marks the file as tagged (/MarkInfo /Marked true) and has a
 structure tree, it states the document's language, the metadata give a title naming the
 agreement or the course (in the document information and in the XMP), the viewer is asked to
@@ -84,7 +84,7 @@ def assert_tagged(content: bytes, title: str, what: str) -> PdfReader:
     assert not problems, (
         f"The {what} is not a tagged PDF/UA document: "
         + "; ".join(problems)
-        + ". portal.pdf.render_pdf should call write_pdf(pdf_variant='pdf/ua-1') (tags, /MarkInfo, "
+        + ". core.pdf.render_pdf should call write_pdf(pdf_variant='pdf/ua-1') (tags, /MarkInfo, "
         '/StructTreeRoot, /DisplayDocTitle, pdfuaid), and the template needs <html lang="en-GB"> (/Lang) '
         "and a <title> naming the document (/Title, dc:title)."
     )

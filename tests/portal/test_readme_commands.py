@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import demo_two_factor
+from demo import two_factor as demo_two_factor
 
 ROOT = Path(__file__).resolve().parents[2]
 

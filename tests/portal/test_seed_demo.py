@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role, User
+from demo import partnerships as demo_partnerships
 from partnerships.health import with_health
 from partnerships.models import (
     Action,
@@ -19,7 +20,6 @@ from partnerships.models import (
     Partnership,
     PartnershipStatus,
 )
-from portal import demo_partnerships
 
 pytestmark = pytest.mark.django_db
 

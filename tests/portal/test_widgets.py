@@ -5,7 +5,7 @@ import re
 import pytest
 from django import forms
 
-from portal.widgets import QuickSelect
+from core.widgets import QuickSelect
 
 HOSTILE = '"><script>alert(1)</script>&'
 

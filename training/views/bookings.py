@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerships.views.common import paginate
+from core.views import error_text, paginate
 
 from .. import calendar, permissions, services
 from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
@@ -123,10 +123,6 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 @never_cache
 @login_required
 @require_safe
@@ -220,7 +216,7 @@ def book(request, pk):
     try:
         booking = services.book(session, attendee, by=user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _booked_message(booking, user))
     return redirect(session)
@@ -248,7 +244,7 @@ def booking_cancel(request, pk):
         try:
             promoted = services.cancel_booking(booking, by=user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             whose = "Your booking" if booking.attendee_id == user.pk else f"The booking of {_name(booking.attendee)}"
             text = f"{whose} on {session.course.title} is cancelled."
@@ -299,7 +295,7 @@ def attendance(request, pk):
             for booking, attended in changes:
                 services.mark_attendance(booking, attended=attended, by=user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if changes:
             people = "1 person" if len(changes) == 1 else f"{len(changes)} people"

@@ -18,7 +18,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerships.views.common import paginate
+from core.views import paginate
 
 from .. import certificates, permissions
 from ..models import Booking, Course, Feedback

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from core.csv_export import csv_response
+from core.views import paginate
+from core.widgets import QuickSelect
 from partnerships.models import Organisation
-from partnerships.views.common import paginate
-from portal.csv_export import csv_response
-from portal.widgets import QuickSelect
 
 from .. import permissions
 from ..compliance import (

@@ -22,8 +22,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.views import apply_errors, paginate
 from partnerships.models import Organisation
-from partnerships.views.common import apply_errors, paginate
 
 from .. import permissions, services
 from ..forms import Availability, CancelSessionForm, CourseForm, SessionFilterForm, SessionForm

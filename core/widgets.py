@@ -1,4 +1,4 @@
-"""Form widgets.
+"""Form widgets: the browser's date and date-and-time pickers, and a fast ``<select>``.
 
 ``QuickSelect`` renders the same ``<select>`` as Django's ``Select`` but in Python rather than
 through a template include per option and per attribute: the session filter's few hundred
@@ -58,3 +58,24 @@ class QuickSelect(forms.Select):
         return SafeString(
             f'<select name="{conditional_escape(name)}"{attributes}>\n' + "\n".join(lines) + "\n</select>"
         )
+
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (ISO dates, which it needs whatever the locale)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date and time picker; the value is local (UK) time without an offset."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_LOCAL, **kwargs)

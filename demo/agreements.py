@@ -63,7 +63,7 @@ def seed() -> dict[str, int]:
         services.submit_for_review(agreement, by=users["uni.liaison"])
         services.approve(agreement, by=users["police.liaison"], comment="Agreed at the strategic meeting.")
         # Each account signs as itself; the force's liaison officer has a seeded authenticator
-        # (portal/demo_two_factor.py), so would have given a code as well as the password.
+        # (demo/two_factor.py), so would have given a code as well as the password.
         for username, authentication in (
             ("police.liaison", reauth.PASSWORD_AND_APP),
             ("uni.liaison", reauth.PASSWORD),

@@ -1,4 +1,4 @@
-"""Small pieces every partnerships view module uses."""
+"""Small pieces the apps' views share: one page of a list, and a service's errors on a form."""
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -26,3 +26,8 @@ def apply_errors(form, error: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's ValidationError as one sentence, for a message above the page."""
+    return " ".join(error.messages)

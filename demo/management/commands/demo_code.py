@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from portal import demo, demo_two_factor
+from demo import two_factor as demo_two_factor
+from demo import world as demo
 
 
 class Command(BaseCommand):

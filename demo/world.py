@@ -1,7 +1,7 @@
 """Fictional demo data: organisations, units, contacts and one user of every role.
 
 Partnerships and what partners did in them (engagements, actions, information shares) are
-in ``portal.demo_partnerships``. Every record is looked up by a natural key and created only
+in ``demo.partnerships``. Every record is looked up by a natural key and created only
 when missing, so running the seed again changes nothing.
 """
 
@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Role, User
+from demo import agreements as demo_agreements
+from demo import partnerships as demo_partnerships
+from demo import training as demo_training
 from partnerships.models import Contact, Organisation, OrganisationKind, Region, Unit
-from portal import demo_agreements, demo_partnerships, demo_training
 
 DEMO_PASSWORD = "partnership-demo-2026"  # noqa: S105 - printed for demo logins only
 

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
+from demo import two_factor as demo_two_factor
+from demo import world as demo
 from notifications.services import send_due_reminders
-from portal import demo, demo_two_factor
 
 
 class Command(BaseCommand):

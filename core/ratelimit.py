@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-from portal.client import client_address
+from core.client import client_address
 
 
 def hit(name: str, request) -> int | None:
