@@ -10,7 +10,7 @@ from itertools import groupby
 from django.conf import settings
 from django.utils import timezone
 
-from . import services
+from . import text as agreement_text
 from .models import Side, parties_at_signing
 from .pdf import AgreementDocument, ClauseText, Section, SignatureLine, agreement_pdf
 
@@ -63,10 +63,10 @@ def draft_text(agreement) -> tuple[dict, int, str]:
     The latest submitted version; before the first submission or while revising, the
     working text as it stands, numbered as the version it will become.
     """
-    version = services.current_version(agreement)
+    version = agreement_text.current_version(agreement)
     if version is None or agreement.is_editable:
-        text = services.assemble(agreement)
-        return text, (version.number + 1) if version else 1, services.text_hash(text)
+        text = agreement_text.assemble(agreement)
+        return text, (version.number + 1) if version else 1, agreement_text.text_hash(text)
     return version.text, version.number, version.sha256
 
 

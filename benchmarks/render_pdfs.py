@@ -2,7 +2,8 @@
 
     DEBUG=true .venv/bin/python benchmarks/render_pdfs.py [runs]
 
-No database is needed: the text comes from agreements/default_template.py with every optional
+No database is needed: the text comes from the default template's data migration
+(agreements/migrations/0002_default_template.py, version 1 of the template) with every optional
 clause included and sample values in the placeholders, i.e. the longest agreement the
 template can produce.
 """
@@ -23,9 +24,14 @@ import django  # noqa: E402
 
 django.setup()
 
+import importlib  # noqa: E402
+
 from pypdf import PdfReader  # noqa: E402
 
-from agreements import default_template as template  # noqa: E402
+# Version 1 of the default template, as its data migration loads it (the only copy of the text).
+TEMPLATE = importlib.import_module("agreements.migrations.0002_default_template").TEMPLATE
+CLAUSES = sorted(TEMPLATE["clauses"], key=lambda c: (c["section"], c["order"]))
+SECTIONS = list(dict.fromkeys((c["section"], c["section_title"]) for c in CLAUSES))
 from agreements.pdf import AgreementDocument, ClauseText, Section, SignatureLine, agreement_pdf  # noqa: E402
 
 VALUES = {
@@ -48,8 +54,8 @@ VALUES = {
 
 def document(signed: bool) -> AgreementDocument:
     sections = []
-    for number, title in template.SECTIONS:
-        clauses = [c for c in template.CLAUSES if c["section"] == number]
+    for number, title in SECTIONS:
+        clauses = [c for c in CLAUSES if c["section"] == number]
         sections.append(
             Section(
                 number,
@@ -108,6 +114,6 @@ def measure(kind: str, signed: bool, runs: int) -> None:
 
 if __name__ == "__main__":
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    print(f"Default template: {len(template.CLAUSES)} clauses, all optional clauses included")
+    print(f"Default template: {len(CLAUSES)} clauses, all optional clauses included")
     measure("draft", False, runs)
     measure("signed", True, runs)

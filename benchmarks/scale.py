@@ -156,6 +156,7 @@ from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from agreements import services as agreement_services  # noqa: E402
+from agreements import text as agreement_text  # noqa: E402
 from agreements.models import (  # noqa: E402
     A,
     Agreement,
@@ -620,7 +621,7 @@ def plan_agreements(world: World, partnerships: list) -> None:
 
 
 def assembled(agreement, clauses) -> dict:
-    """``agreements.services.assemble`` from clauses in memory (no query)."""
+    """``agreements.text.assemble`` from clauses in memory (no query)."""
     values = agreement_services.placeholder_values(agreement)
     rows, numbers = [], {}
     for clause in clauses:
@@ -699,7 +700,7 @@ def seed_agreements(world: World) -> None:
         submitted = steps.count(A.IN_REVIEW)
         if submitted:
             text = assembled(agreement, own)
-            sha = agreement_services.text_hash(text)
+            sha = agreement_text.text_hash(text)
             for number in range(1, submitted + 1):
                 versions.append(
                     AgreementVersion(

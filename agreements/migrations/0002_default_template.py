@@ -1,8 +1,8 @@
 """Load version 1 of the default UK template.
 
-The text is frozen here, as it was when this migration was written, so every database gets
-the same version 1 whatever later happens to ``agreements/default_template.py``. A changed
-template is a new version: add it in a new migration, or create it in the portal.
+This is the only copy of the default template's text: every database gets the same version 1.
+A changed template is a new version: add it in a new migration, or create it in the portal.
+The placeholders' labels for drafters are in ``agreements/text.py``.
 """
 
 import json

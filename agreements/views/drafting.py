@@ -20,7 +20,7 @@ from core.views import apply_errors, error_text, paginate
 from partnerships.models import Partnership
 
 from .. import permissions, services, templates_service
-from ..default_template import PLACEHOLDERS
+from .. import text as agreement_text
 from ..forms import AgreementCreateForm, AgreementDetailsForm, ClauseForm, TemplateClauseForm
 from ..models import SIGNED_STATUSES, A, Agreement, AgreementStatus, AgreementTemplate, AgreementVersion, TemplateClause
 
@@ -82,7 +82,7 @@ def highlight(text: str):
     The text is escaped first; the placeholder pattern matches only ``{a-z_}``, so the marks
     added afterwards wrap nothing but escaped text.
     """
-    marked = services.PLACEHOLDER.sub(
+    marked = agreement_text.PLACEHOLDER.sub(
         r'<mark class="placeholder-missing"><span class="visually-hidden">Not filled in: </span>{\1}</mark>',
         escape(text),
     )
@@ -102,7 +102,7 @@ def fill_in_url(agreement, name, can_edit):
 
 def missing_with_links(agreement, user):
     can_edit = permissions.can_edit(user, agreement)
-    return [(name, fill_in_url(agreement, name, can_edit)) for name in services.missing_placeholders(agreement)]
+    return [(name, fill_in_url(agreement, name, can_edit)) for name in agreement_text.missing_placeholders(agreement)]
 
 
 def _refuse(request, agreement, why: str):
@@ -187,7 +187,7 @@ def agreement_detail(request, pk):
     else:
         events = events.filter(to_status__in=SIGNED_STATUSES)
     can_edit = permissions.can_edit(user, agreement)
-    values = services.placeholder_values(agreement)
+    values = agreement_text.placeholder_values(agreement)
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -282,12 +282,12 @@ def agreement_edit(request, pk):
 @login_required
 def clause_list(request, pk):
     agreement = get_agreement(request, pk)
-    values = services.placeholder_values(agreement)
+    values = agreement_text.placeholder_values(agreement)
     clauses = list(agreement.clauses.select_related("template_clause"))
     for clause in clauses:
-        names = dict.fromkeys(services.PLACEHOLDER.findall(clause.body))
+        names = dict.fromkeys(agreement_text.PLACEHOLDER.findall(clause.body))
         clause.missing = [name for name in names if not values.get(name)] if clause.included else []
-        clause.html = highlight(services.fill(clause.body, values))
+        clause.html = highlight(agreement_text.fill(clause.body, values))
     return render(
         request,
         "agreements/clause_list.html",
@@ -324,8 +324,13 @@ def clause_edit(request, pk, key):
             messages.success(request, f"Clause “{clause.heading}” saved.{state}")
             return redirect(reverse("agreements:clauses", args=[agreement.pk]) + f"#clause-{clause.key}")
     placeholders = [
-        (name, PLACEHOLDERS.get(name, ""), value, None if value else fill_in_url(agreement, name, can_edit=True))
-        for name, value in services.placeholder_values(agreement).items()
+        (
+            name,
+            agreement_text.PLACEHOLDERS.get(name, ""),
+            value,
+            None if value else fill_in_url(agreement, name, can_edit=True),
+        )
+        for name, value in agreement_text.placeholder_values(agreement).items()
     ]
     return render(
         request,
@@ -345,7 +350,7 @@ def clause_edit(request, pk, key):
 @login_required
 def agreement_preview(request, pk):
     agreement = get_agreement(request, pk)
-    text = services.assemble(agreement)
+    text = agreement_text.assemble(agreement)
     sections = []
     for clause in text["clauses"]:
         if not sections or sections[-1]["number"] != clause["section"]:

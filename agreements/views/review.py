@@ -28,6 +28,7 @@ from core.views import apply_errors, error_text
 from partnerships.models import Contact
 
 from .. import diff, permissions, services
+from .. import text as agreement_text
 from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side, parties_at_signing
 
 COMMENT_MAX_LENGTH = 5000
@@ -231,7 +232,7 @@ def comment(request, pk):
     agreement = _agreement(request, pk)
     if not permissions.can_comment(request.user, agreement):
         raise PermissionDenied
-    version = services.current_version(agreement)
+    version = agreement_text.current_version(agreement)
     clause = next((c for c in version.clauses if c["key"] == request.POST.get("clause_key")), None)
     if clause is None:
         messages.error(request, "Choose a clause of this version to comment on.")
@@ -276,7 +277,7 @@ def approve(request, pk):
     if not form.is_valid():
         messages.error(request, form.errors["comment"][0])
         return redirect(_review_url(agreement, "decision"))
-    number = services.current_version(agreement).number
+    number = agreement_text.current_version(agreement).number
     try:
         agreement = services.approve(agreement, by=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as error:
@@ -344,7 +345,7 @@ def sign(request, pk):
     user = request.user
     if not permissions.can_sign(user, agreement):
         raise PermissionDenied
-    version = services.current_version(agreement)
+    version = agreement_text.current_version(agreement)
     form = SignForm(
         user,
         request.POST or None,

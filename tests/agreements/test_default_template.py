@@ -3,6 +3,7 @@
 import pytest
 
 from agreements import services
+from agreements import text as agreement_text
 from tests.agreements.conftest import FIELDS
 from tests.agreements.conftest import default_template as load_default_template
 
@@ -34,6 +35,15 @@ def test_a_draft_of_the_default_template_fills_every_placeholder(partnership, de
     for clause in agreement.clauses.filter(required=False):
         clause.included = True
         clause.save()
-    assert services.missing_placeholders(agreement) == []
-    text = " ".join(c["text"] for c in services.assemble(agreement)["clauses"])
+    assert agreement_text.missing_placeholders(agreement) == []
+    text = " ".join(c["text"] for c in agreement_text.assemble(agreement)["clauses"])
     assert "{" not in text and "University of Northbridge" in text and "every 3 months" in text
+
+
+def test_every_placeholder_of_the_default_template_has_a_label_for_drafters():
+    """The template's text lives only in its data migration; the labels in agreements/text.py."""
+    import importlib
+
+    clauses = importlib.import_module("agreements.migrations.0002_default_template").TEMPLATE["clauses"]
+    used = {name for clause in clauses for name in agreement_text.PLACEHOLDER.findall(clause["body"])}
+    assert used == set(agreement_text.PLACEHOLDERS)

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from accounts import reauth, two_factor
 from agreements import services, tasks
+from agreements import text as agreement_text
 from agreements.models import A, Agreement, AgreementVersion, ReviewComment, Signature
 from tests.factories import PASSWORD
 from tests.helpers import assert_fixed_queries, assert_outsider_gets_404, second_factor_device, totp_code
@@ -371,7 +372,7 @@ def add_version(agreement, number, **changes):
     clauses = [{**c, "text": changes.get(c["key"], c["text"])} for c in text["clauses"]]
     text = {**text, "clauses": clauses}
     return AgreementVersion.objects.create(
-        agreement=agreement, number=number, text=text, sha256=services.text_hash(text)
+        agreement=agreement, number=number, text=text, sha256=agreement_text.text_hash(text)
     )
 
 

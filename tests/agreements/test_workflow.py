@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.reauth import PASSWORD
 from agreements import services
+from agreements import text as agreement_text
 from agreements.models import (
     A,
     Agreement,
@@ -40,7 +41,7 @@ def test_submission_freezes_the_filled_text_as_a_version(in_review):
     assert text["parties"] == "This memorandum is between University of Northbridge and Northbridge Police."
     assert text["meetings"] == "The parties meet every 3 months and share statistics every 6 months."
     assert "county_lines" not in text
-    assert version.sha256 == services.text_hash(version.text) and len(version.sha256) == 64
+    assert version.sha256 == agreement_text.text_hash(version.text) and len(version.sha256) == 64
 
 
 def test_versions_and_frozen_text_cannot_change(in_review):
