@@ -13,6 +13,15 @@ from django.conf import settings
 
 from tests import factories
 
+# Fixtures shared across the suite, registered once: a partnership with its activity, agreements
+# at each stage, training. Test modules use them by name and import no conftest module.
+pytest_plugins = [
+    "tests.fixtures.partnerships",
+    "tests.fixtures.agreements",
+    "tests.fixtures.training",
+    "tests.fixtures.reminders",
+]
+
 
 def pytest_configure(config):
     # Tests do not run collectstatic, so serve static files without the manifest.

@@ -1,4 +1,7 @@
-"""Assertions shared by the test suite."""
+"""Assertions and helpers shared by the test suite."""
+
+import os
+from contextlib import contextmanager
 
 
 def assert_outsider_gets_404(client, url, outsider, method="get", data=None):
@@ -74,3 +77,53 @@ def totp_code(device) -> str:
     type(device).objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+@contextmanager
+def broker_at(url):
+    """Point the Celery app (and its connection pools) at ``url``, then back."""
+    from portal.celery import app
+
+    saved = app.conf.broker_url, app.conf.broker_transport_options, os.environ.get("CELERY_BROKER_URL")
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    reset_pools()
+    app.conf.broker_url = os.environ["CELERY_BROKER_URL"] = url  # Celery reads the variable first
+    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
+    try:
+        yield
+    finally:
+        reset_pools()
+        app.conf.broker_url, app.conf.broker_transport_options, variable = saved
+        if variable is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = variable
+
+
+# The main menu each role sees, in order (tests/portal/test_dashboard.py, tests/e2e/test_dashboards.py).
+NAVIGATION = {
+    "university_liaison": [
+        "Dashboard",
+        "Partnerships",
+        "Actions",
+        "Agreements",
+        "Feedback",
+        "Training",
+        "My organisation",
+    ],
+    "staff": ["Dashboard", "Training", "My organisation"],
+    "police_liaison": ["Dashboard", "Partnerships", "Actions", "Agreements", "Feedback", "Training", "My organisation"],
+    "administrator": [
+        "Dashboard",
+        "Partnerships",
+        "Actions",
+        "Agreements",
+        "Feedback",
+        "Training",
+        "Organisations",
+    ],
+}

@@ -4,8 +4,8 @@ import pytest
 
 from agreements import services
 from agreements import text as agreement_text
-from tests.agreements.conftest import FIELDS
-from tests.agreements.conftest import default_template as load_default_template
+from tests.fixtures.agreements import FIELDS
+from tests.fixtures.agreements import default_template as load_default_template
 
 pytestmark = pytest.mark.django_db
 

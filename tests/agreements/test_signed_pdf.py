@@ -8,34 +8,15 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from pypdf import PdfReader
 
-from accounts import reauth
-from agreements import services, tasks
+from agreements import tasks
 from agreements.documents import draft_document
 from agreements.models import Agreement
 from portal.celery import app
+from tests.fixtures.agreements import sign_both
 
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def sign_both(agreement, police_liaison, university_liaison):
-    services.sign(
-        agreement,
-        by=police_liaison,
-        position="Inspector",
-        authentication=reauth.PASSWORD_AND_APP,
-        ip_address="192.0.2.1",
-        confirmed=True,
-    )
-    services.sign(
-        agreement,
-        by=university_liaison,
-        position="Head of Student Safety",
-        authentication=reauth.PASSWORD,
-        ip_address="192.0.2.2",
-        confirmed=True,
-    )
 
 
 @pytest.mark.django_db(transaction=True)

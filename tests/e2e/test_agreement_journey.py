@@ -26,11 +26,10 @@ from agreements import tasks
 from agreements.forms import MONTHS_MESSAGE
 from agreements.models import Agreement
 from tests import factories
-from tests.agreements.conftest import default_template
 from tests.e2e.browser import address, check_accessibility, login, visit
 from tests.factories import PASSWORD
+from tests.fixtures.agreements import default_template
 from tests.helpers import second_factor_device, totp_code
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
 
 TITLE = "Safer Northbridge campus"  # the partnership's, from the shared fixture
 MOU = f"Memorandum of understanding: {TITLE}"
@@ -89,7 +88,7 @@ def pdf_text(content: bytes) -> str:
 
 def test_an_mou_from_draft_to_a_verified_signed_pdf(
     portal_page,
-    partnership,  # noqa: F811
+    partnership,
     university,
     police_force,
     university_liaison,

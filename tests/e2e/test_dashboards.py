@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.browser import address, check_accessibility, login, submit_login_form, visit
-from tests.portal.test_dashboard import NAVIGATION as NAV_LABELS
+from tests.helpers import NAVIGATION as NAV_LABELS
 
 DASHBOARD_HEADINGS = {
     "university_liaison": [

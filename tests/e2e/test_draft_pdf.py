@@ -4,14 +4,12 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from agreements import tasks
-from tests.agreements.conftest import draft, in_review, template  # noqa: F401 - shared fixtures
 from tests.e2e.browser import check_accessibility, login, visit
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
 
 
 def test_draft_pdf_page_waits_for_the_worker_then_offers_the_download(
     portal_page,
-    in_review,  # noqa: F811 - the fixture imported above
+    in_review,
     police_liaison,
     settings,
     tmp_path,

@@ -27,12 +27,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from accounts import two_factor
 from agreements.models import Agreement, AgreementStatus
 from tests import factories
-from tests.agreements.conftest import default_template
 from tests.e2e.browser import address, check_accessibility, login
 from tests.factories import PASSWORD
+from tests.fixtures.agreements import default_template
 from tests.helpers import second_factor_device, totp_code
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
-from tests.training.conftest import course, session, unit  # noqa: F401 - shared fixtures
 from training.models import Booking, BookingStatus, Course, Session
 
 TITLE = "Safer Northbridge campus"  # the partnership's, from the shared fixture
@@ -249,7 +247,7 @@ def sign(page: Page, signer, position: str, version: int) -> None:
 
 def test_an_mou_drafted_approved_and_signed_by_keyboard(
     portal_page,
-    partnership,  # noqa: F811
+    partnership,
     university,
     police_force,
     university_liaison,
@@ -378,7 +376,7 @@ def test_an_mou_drafted_approved_and_signed_by_keyboard(
 
 def test_a_staff_member_finds_a_session_and_books_a_place_by_keyboard(
     portal_page,
-    session,  # noqa: F811 - a session of COURSE in two weeks, offered to the university
+    session,
     police_force,
     staff_member,
 ):

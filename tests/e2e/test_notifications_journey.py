@@ -22,8 +22,6 @@ from notifications.models import Muted, Notification
 from notifications.services import send_due_reminders
 from tests import factories
 from tests.e2e.browser import address, check_accessibility, login, visit
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
-from tests.training.conftest import course, session, unit  # noqa: F401 - shared fixtures
 
 COURSE = "Sexual assault awareness"  # the course of the shared session fixture
 DUE_TOMORROW = "Map late-night taxi ranks"
@@ -97,8 +95,8 @@ def tab_to(page: Page, locator: Locator, limit: int = 40) -> None:
 def test_notifications_from_the_bell_to_the_settings(
     portal_page,
     live_server,
-    partnership,  # noqa: F811 - the shared fixture
-    session,  # noqa: F811 - the shared fixture
+    partnership,
+    session,
     staff_member,
     police_liaison,
     outsider,

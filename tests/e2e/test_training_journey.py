@@ -23,8 +23,6 @@ from pypdf import PdfReader
 
 from tests import factories
 from tests.e2e.browser import address, check_accessibility, login, visit
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
-from tests.training.conftest import course, unit  # noqa: F401 - shared fixtures
 from training.models import Booking, BookingStatus, Session
 
 COURSE = "Sexual assault awareness"

@@ -8,16 +8,14 @@ from django.utils import timezone
 from agreements import tasks as agreement_tasks
 from agreements.models import A, Agreement, DraftPdf
 from notifications import services
-from tests.agreements.conftest import approved, draft, in_review, template  # noqa: F401 - shared fixtures
-from tests.agreements.test_signed_pdf import sign_both
-from tests.notifications.test_delivery import broker_at
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
+from tests.fixtures.agreements import sign_both
+from tests.helpers import broker_at
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_sweep_queues_a_signed_pdf_whose_task_was_never_queued(
-    approved,  # noqa: F811
+    approved,
     police_liaison,
     university_liaison,
     monkeypatch,
@@ -35,7 +33,7 @@ def test_the_sweep_queues_a_signed_pdf_whose_task_was_never_queued(
     assert queued == [(approved.pk,)]
 
 
-def test_no_pdf_is_queued_for_an_agreement_that_has_one(approved, police_liaison, university_liaison, monkeypatch):  # noqa: F811
+def test_no_pdf_is_queued_for_an_agreement_that_has_one(approved, police_liaison, university_liaison, monkeypatch):
     queued = []
     monkeypatch.setattr(agreement_tasks.render_signed_pdf, "apply_async", lambda args, **_: queued.append(args))
     sign_both(approved, police_liaison, university_liaison)
@@ -47,7 +45,7 @@ def test_no_pdf_is_queued_for_an_agreement_that_has_one(approved, police_liaison
 
 def test_a_draft_pdf_is_rendered_in_the_request_when_the_broker_is_down(
     client,
-    in_review,  # noqa: F811
+    in_review,
     university_liaison,
     django_capture_on_commit_callbacks,
     caplog,

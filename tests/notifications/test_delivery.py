@@ -4,7 +4,6 @@ The reminder used throughout is the simplest one the sweep finds: a session star
 tomorrow, for each person booked on it.
 """
 
-import os
 import smtplib
 import threading
 import time
@@ -21,15 +20,13 @@ from notifications import services, tasks
 from notifications.models import Delivery, Notification
 from portal.celery import app
 from tests import factories
-from tests.helpers import sent_mail, wait_for
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
-from tests.training.conftest import course, unit  # noqa: F401 - shared fixtures
+from tests.helpers import broker_at, sent_mail, wait_for
 from training import services as training_services
 from training.models import Booking, BookingStatus, Session
 
 
 @pytest.fixture
-def tomorrow_session(course, partnership):  # noqa: F811
+def tomorrow_session(course, partnership):
     start = timezone.now().replace(microsecond=0) + timedelta(hours=20)
     return Session.objects.create(
         course=course,
@@ -80,29 +77,6 @@ def flaky_mail(settings):
     FlakyMailServer.attempts, FlakyMailServer.failures = 0, 2
     settings.EMAIL_BACKEND = f"{__name__}.FlakyMailServer"
     return FlakyMailServer
-
-
-@contextmanager
-def broker_at(url):
-    """Point the Celery app (and its connection pools) at ``url``, then back."""
-    saved = app.conf.broker_url, app.conf.broker_transport_options, os.environ.get("CELERY_BROKER_URL")
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    reset_pools()
-    app.conf.broker_url = os.environ["CELERY_BROKER_URL"] = url  # Celery reads the variable first
-    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
-    try:
-        yield
-    finally:
-        reset_pools()
-        app.conf.broker_url, app.conf.broker_transport_options, variable = saved
-        if variable is None:
-            os.environ.pop("CELERY_BROKER_URL", None)
-        else:
-            os.environ["CELERY_BROKER_URL"] = variable
 
 
 @contextmanager
@@ -266,8 +240,8 @@ def test_nothing_is_sent_about_an_object_that_no_longer_exists(booked):
 @pytest.mark.django_db(transaction=True)
 def test_booking_with_the_broker_down_succeeds_and_is_confirmed_by_the_next_sweep(
     client,
-    course,  # noqa: F811 - the shared fixture
-    partnership,  # noqa: F811 - the shared fixture
+    course,
+    partnership,
     staff_member,
     caplog,
 ):

@@ -10,10 +10,8 @@ from django.urls import reverse
 
 from agreements.models import Signature
 from partnerships.models import ShareView
-from tests.agreements.conftest import approved, draft, in_review, template  # noqa: F401 - shared fixtures
 from tests.factories import PASSWORD
 from tests.helpers import second_factor_device, totp_code
-from tests.partnerships.conftest import partnership, share  # noqa: F401 - shared fixtures
 
 PROXY = "10.0.0.2"
 
@@ -127,7 +125,7 @@ def test_with_no_proxy_rate_limits_ignore_x_forwarded_for(settings, db):
 
 
 @override_settings(PROXY_COUNT=1)
-def test_a_signature_records_the_forwarded_address(client, approved, police_liaison):  # noqa: F811
+def test_a_signature_records_the_forwarded_address(client, approved, police_liaison):
     client.force_login(police_liaison)
     code = totp_code(second_factor_device(police_liaison))
     response = client.post(
@@ -140,7 +138,7 @@ def test_a_signature_records_the_forwarded_address(client, approved, police_liai
 
 
 @pytest.mark.parametrize(("proxy_count", "expected"), [(1, "198.51.100.7"), (0, PROXY)])
-def test_the_share_view_log_records_the_client_address(client, share, police_liaison, proxy_count, expected):  # noqa: F811
+def test_the_share_view_log_records_the_client_address(client, share, police_liaison, proxy_count, expected):
     client.force_login(police_liaison)
     with override_settings(PROXY_COUNT=proxy_count):
         response = client.get(share.get_absolute_url(), **through_proxy("198.51.100.7"))

@@ -3,32 +3,10 @@ from django.urls import reverse
 
 from portal.context_processors import navigation_for
 from tests import factories
-from tests.helpers import assert_fixed_queries
+from tests.helpers import NAVIGATION, assert_fixed_queries
 
 pytestmark = pytest.mark.django_db
 
-NAVIGATION = {
-    "university_liaison": [
-        "Dashboard",
-        "Partnerships",
-        "Actions",
-        "Agreements",
-        "Feedback",
-        "Training",
-        "My organisation",
-    ],
-    "staff": ["Dashboard", "Training", "My organisation"],
-    "police_liaison": ["Dashboard", "Partnerships", "Actions", "Agreements", "Feedback", "Training", "My organisation"],
-    "administrator": [
-        "Dashboard",
-        "Partnerships",
-        "Actions",
-        "Agreements",
-        "Feedback",
-        "Training",
-        "Organisations",
-    ],
-}
 
 PANELS = {
     "university_liaison": ["Your partnerships", "Memoranda of understanding", "Training for your staff"],

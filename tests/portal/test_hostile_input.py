@@ -73,11 +73,8 @@ from partnerships.models import (
 )
 from partnerships.views.partnerships import SORTS
 from tests import factories
-from tests.agreements.conftest import approved, draft, in_review, template  # noqa: F401 - shared fixtures
 from tests.factories import PASSWORD
 from tests.helpers import second_factor_device
-from tests.partnerships.conftest import action, engagement, partnership, share  # noqa: F401 - shared fixtures
-from tests.training.conftest import colleagues, course, session, unit  # noqa: F401 - shared fixtures
 from training import services as training_services
 from training.compliance import STATUS_FILTERS
 from training.models import BookingStatus, CalendarFeed, Course, Session, TrainingNeed
@@ -1317,7 +1314,7 @@ def agency_liaison(db):
 
 
 @pytest.fixture
-def invitation(partnership, agency_liaison, university_liaison):  # noqa: F811
+def invitation(partnership, agency_liaison, university_liaison):
     return AgencyInvitation.objects.create(
         partnership=partnership, organisation=agency_liaison.organisation, invited_by=university_liaison
     )
@@ -1329,7 +1326,7 @@ def university_unit(university):
 
 
 @pytest.fixture
-def booking(session, staff_member):  # noqa: F811
+def booking(session, staff_member):
     return training_services.book(session, staff_member, by=staff_member)
 
 
@@ -1340,7 +1337,7 @@ def _hold_in_the_past(held):
 
 
 @pytest.fixture
-def held_session(session, staff_member, colleagues):  # noqa: F811
+def held_session(session, staff_member, colleagues):
     """The session, held three days ago, with places booked for the staff member and two colleagues."""
     for person in [staff_member, *colleagues[:2]]:
         training_services.book(session, person, by=person)
@@ -1349,7 +1346,7 @@ def held_session(session, staff_member, colleagues):  # noqa: F811
 
 
 @pytest.fixture
-def attended(session, staff_member, police_liaison):  # noqa: F811
+def attended(session, staff_member, police_liaison):
     booking = training_services.book(session, staff_member, by=staff_member)
     _hold_in_the_past(session)
     return training_services.mark_attendance(booking, attended=True, by=police_liaison)

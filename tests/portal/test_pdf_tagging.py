@@ -19,10 +19,7 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject, IndirectObject
 
 from agreements.documents import signed_document
-from tests.agreements.conftest import approved, draft, in_review, template  # noqa: F401 - shared fixtures
-from tests.agreements.test_signed_pdf import sign_both
-from tests.partnerships.conftest import partnership  # noqa: F401 - shared fixture
-from tests.training.conftest import course, session, unit  # noqa: F401 - shared fixtures
+from tests.fixtures.agreements import sign_both
 from training import services as training
 from training.models import Session
 
@@ -92,7 +89,7 @@ def assert_tagged(content: bytes, title: str, what: str) -> PdfReader:
 
 
 def test_the_signed_mou_is_a_tagged_pdf_with_language_and_title(
-    approved,  # noqa: F811 - the shared fixture: version 1 approved by both sides
+    approved,
     police_liaison,
     university_liaison,
 ):
@@ -107,7 +104,7 @@ def test_the_signed_mou_is_a_tagged_pdf_with_language_and_title(
 
 def test_the_training_certificate_is_a_tagged_pdf_with_language_and_title(
     client,
-    session,  # noqa: F811 - the shared fixture: a session of the course in two weeks
+    session,
     staff_member,
     police_liaison,
 ):

@@ -179,7 +179,7 @@ def test_demo_users_can_log_in(client):
 
 def test_seed_demo_records_the_reminders_the_demo_is_due_once():
     from notifications.models import Notification
-    from tests.agreements.conftest import default_template
+    from tests.fixtures.agreements import default_template
 
     default_template()  # its migration's rows are gone if a transactional test ran first
     first = seed()

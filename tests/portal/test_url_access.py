@@ -37,9 +37,7 @@ from agreements.models import Agreement
 from notifications.models import Notification
 from partnerships.models import AgencyInvitation
 from tests import factories
-from tests.agreements.conftest import FIELDS, approved, draft, in_review, template  # noqa: F401 - shared fixtures
-from tests.partnerships.conftest import action, engagement, partnership, share  # noqa: F401 - shared fixtures
-from tests.training.conftest import course, session, unit  # noqa: F401 - shared fixtures
+from tests.fixtures.agreements import FIELDS
 from training import services as training_services
 from training.models import Session, TrainingNeed
 
@@ -261,15 +259,15 @@ def owned(
     staff_member,
     police_liaison,
     administrator,
-    partnership,  # noqa: F811
-    engagement,  # noqa: F811
-    action,  # noqa: F811
-    share,  # noqa: F811
-    template,  # noqa: F811
-    approved,  # noqa: F811
-    unit,  # noqa: F811
-    course,  # noqa: F811
-    session,  # noqa: F811
+    partnership,
+    engagement,
+    action,
+    share,
+    template,
+    approved,
+    unit,
+    course,
+    session,
 ):
     """One university, its police force and their partnership, with one of everything a URL names."""
     # The approved agreement, signed by both sides (in force), with its signed PDF stored.
