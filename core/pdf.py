@@ -1,6 +1,6 @@
 """PDF rendering shared by the portal's apps: WeasyPrint, the portal's own templates, no network.
 
-Two rules keep rendering safe (DESIGN.md section 6):
+Two rules keep rendering safe (WeasyPrint must never fetch from the network or read user HTML):
 
 - Only the portal's templates are rendered, with Django's autoescaping on, so user-supplied
   text is printed, never interpreted.

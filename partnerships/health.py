@@ -1,6 +1,6 @@
 """Partnership health: computed from what partners did, never typed in.
 
-The police view of a healthy partnership (seeds/003): willingness on both sides, good lines
+The police view of a healthy partnership: willingness on both sides, good lines
 of communication, a two-way flow of information, and showing partners what their information
 led to. Each factor below is worked out in the database as a level (0 green, 1 amber, 2 red),
 so the list can filter and sort by health at any size; the partnership page turns the same

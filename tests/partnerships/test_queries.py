@@ -1,4 +1,4 @@
-"""Pages run the same number of SQL queries with 1 row and with 200 (the budget in DESIGN.md)."""
+"""Pages run the same number of SQL queries with 1 row and with 200 (a fixed budget per page)."""
 
 from datetime import timedelta
 
