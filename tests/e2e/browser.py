@@ -142,6 +142,92 @@ def check_accessibility(page: Page) -> None:
     violations = results.response["violations"]
     if violations:
         raise AccessibilityViolations(format_violations(address(url) or url, violations))
+    check_error_summary(page)
+    check_phone_width(page)
+
+
+# --- Errors in view, and a page that fits a phone ---------------------------------------------
+
+_ERROR_SUMMARY_PROBLEMS = """() => {
+  const problems = [];
+  const summary = document.querySelector("[data-error-summary]");
+  const invalid = [...document.querySelectorAll("main .is-invalid[name]")].filter((f) => f.type !== "hidden");
+  if (!summary) {
+    if (invalid.length) problems.push("fields are marked invalid but there is no error summary");
+    return problems;
+  }
+  if (summary.dataset.focused !== "true") problems.push("the error summary did not take the focus");
+  const links = [...summary.querySelectorAll("a[href^='#']")];
+  const targets = links.map((a) => document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1))));
+  links.forEach((a, i) => { if (!targets[i]) problems.push(`the link "${a.textContent.trim()}" leads nowhere`); });
+  const linked = new Set(targets.filter(Boolean).map((t) => t.name));
+  for (const field of invalid) {
+    if (!linked.has(field.name)) problems.push(`no link to the field in error "${field.name}"`);
+  }
+  return [...new Set(problems)];
+}"""
+
+
+def check_error_summary(page: Page) -> None:
+    """A page with fields in error shows the summary at the top, focused, linking to each."""
+    problems = page.evaluate(_ERROR_SUMMARY_PROBLEMS)
+    if problems:
+        raise AssertionError(f"Error summary at {address(page.url)}: " + "; ".join(problems))
+
+
+PHONE = {"width": 390, "height": 844}
+
+_WIDER_THAN_THE_PAGE = """() => {
+  const width = document.documentElement.clientWidth;
+  const overflow = document.documentElement.scrollWidth - width;
+  if (overflow <= 0) return {overflow: 0, culprits: []};
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (["auto", "scroll", "hidden", "clip"].includes(style.overflowX)) return true;
+    }
+    return false;
+  };
+  const culprits = [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
+    .slice(0, 5)
+    .map((el) => el.outerHTML.slice(0, 160));
+  return {overflow, culprits};
+}"""
+
+_HEADER_LINES = """() => {
+  const brand = document.querySelector(".portal-header .navbar-brand");
+  const toggler = document.querySelector(".portal-header .navbar-toggler");
+  if (!brand || !toggler) return 0;
+  return Math.abs(brand.getBoundingClientRect().top + brand.offsetHeight / 2
+    - toggler.getBoundingClientRect().top - toggler.offsetHeight / 2);
+}"""
+
+
+def check_phone_width(page: Page) -> None:
+    """At 390 px nothing makes the page scroll sideways (a wide table scrolls in its own box)
+    and the header's name and menu button sit on one line. The page is shown at phone width
+    for the check and then at its own size again."""
+    size = page.viewport_size
+    if size == PHONE or size is None:
+        measure = _measure_phone_width(page)
+    else:
+        page.set_viewport_size(PHONE)
+        try:
+            measure = _measure_phone_width(page)
+        finally:
+            page.set_viewport_size(size)
+    if measure:
+        raise AssertionError(f"At {PHONE['width']} px, {address(page.url)}: {measure}")
+
+
+def _measure_phone_width(page: Page) -> str:
+    wide = page.evaluate(_WIDER_THAN_THE_PAGE)
+    if wide["overflow"] > 0:
+        return f"the page scrolls sideways by {wide['overflow']} px; too wide: " + " | ".join(wide["culprits"])
+    if page.evaluate(_HEADER_LINES) > 12:
+        return "the portal's name and the menu button are not on one line"
+    return ""
 
 
 def format_violations(where: str, violations: list[dict]) -> str:
