@@ -155,7 +155,6 @@ from django.utils import timezone  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from agreements import services as agreement_services  # noqa: E402
 from agreements import text as agreement_text  # noqa: E402
 from agreements.models import (  # noqa: E402
     A,
@@ -622,7 +621,7 @@ def plan_agreements(world: World, partnerships: list) -> None:
 
 def assembled(agreement, clauses) -> dict:
     """``agreements.text.assemble`` from clauses in memory (no query)."""
-    values = agreement_services.placeholder_values(agreement)
+    values = agreement_text.placeholder_values(agreement)
     rows, numbers = [], {}
     for clause in clauses:
         if not clause.included:
@@ -635,7 +634,7 @@ def assembled(agreement, clauses) -> dict:
                 "section_title": clause.section_title,
                 "number": f"{clause.section}.{numbers[clause.section]}",
                 "heading": clause.heading,
-                "text": agreement_services.fill(clause.body, values),
+                "text": agreement_text.fill(clause.body, values),
             }
         )
     return {
