@@ -414,3 +414,19 @@ def test_meetings_overdue_falls_back_to_when_the_commitment_began():
     subject, text, _ = render("meetings_overdue", context_for("meetings_overdue", commitment(last_met_on=None)))
     assert subject.startswith("No meeting since 1 Sep 2026: ")
     assert "since Tuesday 1 September 2026" in text and "every 3 months" in text
+
+
+@pytest.mark.parametrize(("name", "kind", "extra"), CASES)
+def test_each_html_email_is_set_in_the_portals_layout_with_its_css_inlined(name, kind, extra):
+    context = context_for(kind, extra(), essential=False)
+    del context["portal_name"], context["site_url"]
+
+    portal_mail.send(name, ["someone@example.org"], context)
+
+    (html, _) = mail.outbox[0].alternatives[0]
+    assert "<style" not in html, "mail programs ignore style blocks: the CSS is inlined"
+    assert '<div class="header" style="' in html and escape(settings.PORTAL_NAME) in html
+    assert f"<title>{escape(mail.outbox[0].subject)}</title>" in html
+    # The one thing to do is a button, styled on the element itself.
+    button = html.split('class="button"', 1)[1].split(">", 1)[0]
+    assert "background: #1f4b99" in button and "color: #ffffff" in button
