@@ -5,8 +5,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
-def send(name: str, to: list[str], context: dict, *, headers: dict | None = None) -> None:
-    """Render and send one email to ``to`` (addresses without a value are skipped)."""
+def send(name: str, to: list[str], context: dict, *, headers: dict | None = None, attachments=()) -> None:
+    """Render and send one email to ``to`` (addresses without a value are skipped), with
+    ``attachments`` as (filename, content, mimetype) triples."""
     recipients = [address for address in to if address]
     if not recipients:
         return
@@ -19,4 +20,6 @@ def send(name: str, to: list[str], context: dict, *, headers: dict | None = None
         headers=headers,
     )
     message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()
