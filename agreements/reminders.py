@@ -1,7 +1,7 @@
 """What the portal tells the parties about their memorandum, and when.
 
-Events of the workflow (a version sent for review, changes requested, ready to sign, a
-signature) are recorded by ``services`` in the transaction that makes them. The sweep finds
+Events of the workflow (a version sent for review, a review comment, changes requested, ready
+to sign, a signature) are recorded by ``services`` in the transaction that makes them. The sweep finds
 the rest: the review date coming up in 60, 30 and 7 days, and the end of the term (60, 30
 and 7 days before, and on the day). It also renders a signed PDF whose task never ran (the
 broker was down when the last side signed).
@@ -21,7 +21,8 @@ from .models import A, Agreement, AgreementVersion, Side, Signature
 WORKFLOW = group(
     "agreement_workflow",
     "Memorandum review",
-    "A version sent to your force for review, or changes requested of your institution.",
+    "A version sent to your force for review, changes requested of your institution, and the other side's "
+    "review comments.",
 )
 SIGNING = group(
     "agreement_signing",
@@ -38,6 +39,10 @@ DATES = group(
 
 def _via_agreement(user, obj) -> bool:
     return Agreement.objects.visible_to(user).filter(pk=obj.agreement_id).exists()
+
+
+def _workings_via_agreement(user, version) -> bool:
+    return Agreement.objects.workings_visible_to(user).filter(pk=version.agreement_id).exists()
 
 
 def _via_partnership(user, commitment) -> bool:
@@ -66,6 +71,20 @@ CHANGES_REQUESTED = kind(
         "version": v,
         "partnership": v.agreement.partnership,
         "event": v.agreement.events.filter(to_status=A.CHANGES_REQUESTED).select_related("by").first(),
+    },
+)
+# One a day per version and recipient, however many comments the other side makes that day.
+COMMENTED = kind(
+    "agreement_commented",
+    WORKFLOW,
+    AgreementVersion,
+    select_related=_OF_AGREEMENT,
+    can_see=_workings_via_agreement,
+    context=lambda v: {
+        "agreement": v.agreement,
+        "version": v,
+        "partnership": v.agreement.partnership,
+        "open_comments": v.comments.filter(resolved_at=None).count(),
     },
 )
 READY_TO_SIGN = kind(
@@ -145,6 +164,18 @@ def changes_requested(version):
     _notify(
         CHANGES_REQUESTED, version, p, side_people(p, Side.INSTITUTION, people), title, agreement.get_absolute_url()
     )
+
+
+def commented(comment, *, by):
+    """Tell the other side's liaison officers that ``by`` commented on the version in review."""
+    version = comment.version
+    agreement = version.agreement
+    p = agreement.partnership
+    others = [org for org in (p.institution_id, p.police_force_id) if org != by.organisation_id]
+    people = liaison_officers(others)
+    recipients = [user for org in others for user in people.get(org, []) if user.pk != by.pk]
+    title = f"{by.organisation.name} commented on {agreement.title}, version {version.number}"
+    _notify(COMMENTED, version, p, recipients, title, agreement.get_absolute_url())
 
 
 def ready_to_sign(agreement):

@@ -137,7 +137,9 @@ def comment_on_clause(agreement, *, clause_key: str, body: str, by) -> ReviewCom
         raise ValidationError({"clause_key": "Choose a clause of this version."})
     if not body.strip():
         raise ValidationError({"body": "Write your comment."})
-    return ReviewComment.objects.create(version=version, clause_key=clause_key, body=body.strip(), author=by)
+    comment = ReviewComment.objects.create(version=version, clause_key=clause_key, body=body.strip(), author=by)
+    reminders.commented(comment, by=by)
+    return comment
 
 
 @transaction.atomic

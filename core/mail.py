@@ -22,8 +22,9 @@ def html_body(name: str, context: dict, subject: str) -> str:
     return _inliner.inline(page)
 
 
-def send(name: str, to: list[str], context: dict, *, headers: dict | None = None) -> None:
-    """Render and send one email to ``to`` (addresses without a value are skipped)."""
+def send(name: str, to: list[str], context: dict, *, headers: dict | None = None, attachments=()) -> None:
+    """Render and send one email to ``to`` (addresses without a value are skipped), with
+    ``attachments`` as (filename, content, mimetype) triples."""
     recipients = [address for address in to if address]
     if not recipients:
         return
@@ -36,4 +37,6 @@ def send(name: str, to: list[str], context: dict, *, headers: dict | None = None
         headers=headers,
     )
     message.attach_alternative(html_body(name, context, subject), "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()

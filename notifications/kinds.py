@@ -35,6 +35,8 @@ class Kind:
     can_see: Callable | None = None
     # Extra context for the email, from the object.
     context: Callable | None = None
+    # Files to attach to the email, from the object: a list of (filename, bytes, mimetype).
+    attachments: Callable | None = None
 
     def load(self, object_id):
         return self.model._default_manager.select_related(*self.select_related).filter(pk=object_id).first()
@@ -46,6 +48,9 @@ class Kind:
 
     def email_context(self, obj) -> dict:
         return self.context(obj) if self.context else {}
+
+    def email_attachments(self, obj) -> list:
+        return list(self.attachments(obj)) if self.attachments else []
 
 
 @dataclass

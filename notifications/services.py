@@ -233,7 +233,13 @@ def deliver(pk: int, now: datetime | None = None) -> Delivered:
     site = settings.SITE_URL.rstrip("/")
     context.update(link=site + note.url, group=kind.group, settings_link=site + reverse("notifications:settings"))
     try:
-        mail.send(kind.template, [recipient.email], context, headers={"Message-ID": _message_id(note)})
+        mail.send(
+            kind.template,
+            [recipient.email],
+            context,
+            headers={"Message-ID": _message_id(note)},
+            attachments=kind.email_attachments(obj),
+        )
     except smtplib.SMTPRecipientsRefused as error:
         _finish(pk, Delivery.FAILED, f"The mail server refused the address: {error}")
         return Delivered("refused")

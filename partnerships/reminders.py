@@ -13,16 +13,35 @@ from django.utils import timezone
 
 from notifications.kinds import Due, group, kind, not_logged, source
 
-from .models import Action, AgencyInvitation, Commitment, CommitmentKind, Direction, InformationShare, Partnership
+from .models import (
+    Action,
+    AgencyInvitation,
+    Commitment,
+    CommitmentKind,
+    Direction,
+    Engagement,
+    InformationShare,
+    Partnership,
+)
 from .models.activity import OPEN_ACTION_STATUSES
-from .recipients import both_sides, liaison_officers
+from .recipients import both_sides, liaison_officers, single_point_of_contact
 
-ACTIONS = group("actions", "Actions", "An action of yours due tomorrow, and one that has become overdue.")
+ACTIONS = group(
+    "actions", "Actions", "An action given to you, one of yours due tomorrow, and one that has become overdue."
+)
 SHARES = group(
     "share_feedback", "Outcome feedback", "Information your side received 30 days ago with no outcome recorded yet."
 )
 MEETINGS = group(
     "meetings_overdue", "Meetings overdue", "A partnership that has not met as often as its agreement says."
+)
+SHARING = group(
+    "information_sharing",
+    "Information shared",
+    "Information the other side shares with yours, and the outcome recorded for information your side shared.",
+)
+ENGAGEMENTS = group(
+    "engagements", "Engagements", "A meeting, forum, event or patrol recorded with you among those attending."
 )
 
 CONSENT = group(
@@ -76,6 +95,31 @@ MEETINGS_OVERDUE = kind(
     Commitment,
     select_related=("partnership__institution", "partnership__police_force"),
     context=lambda c: {"commitment": c, "partnership": c.partnership},
+)
+_SHARE = ("partnership__institution", "partnership__police_force")
+SHARE_RECORDED, SHARE_FEEDBACK_RECORDED = (
+    kind(
+        name,
+        SHARING,
+        InformationShare,
+        select_related=_SHARE,
+        context=lambda s: {"share": s, "partnership": s.partnership},
+    )
+    for name in ("share_recorded", "share_feedback_recorded")
+)
+ACTION_ASSIGNED = kind(
+    "action_assigned",
+    ACTIONS,
+    Action,
+    select_related=(*_ACTION, "owner"),
+    context=lambda a: {"action": a, "partnership": a.partnership},
+)
+ENGAGEMENT_RECORDED = kind(
+    "engagement_recorded",
+    ENGAGEMENTS,
+    Engagement,
+    select_related=("partnership__institution", "partnership__police_force"),
+    context=lambda e: {"engagement": e, "partnership": e.partnership},
 )
 
 FEEDBACK_AFTER = timedelta(days=30)
@@ -179,10 +223,10 @@ def meetings_overdue(now, batch):
 # --- events, called by services --------------------------------------------------------------
 
 
-def _notify(kind_, obj, recipients, title, url):
+def _notify(kind_, obj, recipients, title, url, occasion=None):
     from notifications.services import notify
 
-    notify(kind_.key, obj, recipients, title=title, url=url)
+    notify(kind_.key, obj, recipients, title=title, url=url, occasion=occasion)
 
 
 def partnership_proposed(partnership):
@@ -222,3 +266,60 @@ def invitation_answered(invitation, *, by):
     verb = "joined" if invitation.status == "accepted" else "declined to join"
     title = f"{invitation.organisation.name} {verb} the partnership: {partnership.title}"
     _notify(INVITATION_ANSWERED, invitation, both_sides(partnership, people), title, partnership.get_absolute_url())
+
+
+def _who_may_see(kind_, obj, people, *, by):
+    """``people`` once each, in order: active, not ``by`` (nobody is told what they did
+    themselves), and able to see ``obj`` now (a staff member who is a single point of
+    contact never sees a share, so is not told of one)."""
+    seen, told = {getattr(by, "pk", None)}, []
+    for user in people:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        if kind_.may_see(user, obj):
+            told.append(user)
+    return told
+
+
+def share_recorded(share, *, by):
+    """Tell the receiving side: its liaison officers and its single point of contact.
+
+    Neither the title (the email's subject, shown in the bell and in inbox previews) nor the
+    email carries the share's summary or lawful basis: only its category, the partnership and
+    a link.
+    """
+    p = share.partnership
+    receiver = share.receiving_organisation_id
+    people = [*liaison_officers([receiver]).get(receiver, []), single_point_of_contact(p, receiver)]
+    title = f"Information shared with your side: {p.title}"
+    notify_people = _who_may_see(SHARE_RECORDED, share, people, by=by)
+    _notify(SHARE_RECORDED, share, notify_people, title, share.get_absolute_url(), occasion=share.shared_on)
+
+
+def share_feedback_recorded(share, *, by):
+    """Tell whoever recorded the share, and the single point of contact of their side."""
+    p = share.partnership
+    people = [share.shared_by, single_point_of_contact(p, share.sending_organisation_id)]
+    title = f"Outcome recorded for information your side shared on {share.shared_on:%-d %b %Y}"
+    notify_people = _who_may_see(SHARE_FEEDBACK_RECORDED, share, people, by=by)
+    _notify(SHARE_FEEDBACK_RECORDED, share, notify_people, title, share.get_absolute_url(), occasion=share.outcome_on)
+
+
+def action_assigned(action, *, by):
+    """Tell the action's owner it is theirs (unless they gave it to themselves)."""
+    owner = action.owner.user
+    recipients = _who_may_see(ACTION_ASSIGNED, action, [owner], by=by)
+    if not recipients:
+        return  # no "nobody to tell" marker: an owner without an account is no event to log
+    title = f"Action for you, due {action.due_date:%-d %b %Y}: {action.title}"
+    _notify(ACTION_ASSIGNED, action, recipients, title, action.get_absolute_url())
+
+
+def engagement_recorded(engagement, attendees, *, by):
+    """Tell ``attendees`` (contacts) who use the portal that the engagement lists them."""
+    recipients = _who_may_see(ENGAGEMENT_RECORDED, engagement, [c.user for c in attendees], by=by)
+    if not recipients:
+        return
+    title = f"Engagement recorded with you attending: {engagement.title}, {engagement.date:%-d %b %Y}"
+    _notify(ENGAGEMENT_RECORDED, engagement, recipients, title, engagement.get_absolute_url())

@@ -276,9 +276,14 @@ def save_engagement(engagement: Engagement, *, by, attendees) -> Engagement:
     _check_contacts_belong(engagement.partnership, attendees, "attendees")
     if engagement.pk is None:
         engagement.created_by = by
+        listed = set()
+    else:
+        listed = set(engagement.attendees.values_list("pk", flat=True))
     engagement.full_clean()
     _as(engagement, by).save()
     engagement.attendees.set(attendees)
+    # Those newly listed as attending (everyone, for a new engagement) are told.
+    reminders.engagement_recorded(engagement, [c for c in attendees if c.pk not in listed], by=by)
     if engagement.date <= timezone.localdate():
         record_commitment_met(engagement.partnership_id, CommitmentKind.MEETINGS, on=engagement.date)
     return engagement
@@ -296,7 +301,9 @@ def create_action(action: Action, *, by, today: date | None = None) -> Action:
     action.created_by = by
     action.status = ActionStatus.OPEN
     action.full_clean()
-    return _as(action, by).save() or action
+    _as(action, by).save()
+    reminders.action_assigned(action, by=by)
+    return action
 
 
 @transaction.atomic
@@ -309,7 +316,10 @@ def update_action(action: Action, *, by, today: date | None = None) -> Action:
     else:
         action.completed_on = None
     action.full_clean()
+    previous_owner = Action.objects.filter(pk=action.pk).values_list("owner_id", flat=True).first()
     _as(action, by).save()
+    if action.owner_id != previous_owner and action.is_open:
+        reminders.action_assigned(action, by=by)
     return action
 
 
@@ -326,6 +336,7 @@ def share_information(share: InformationShare, *, by, today: date | None = None)
     share.shared_by = by
     share.full_clean(exclude=["retain_until"])
     _as(share, by).save()
+    reminders.share_recorded(share, by=by)
     return share
 
 
@@ -345,6 +356,7 @@ def record_feedback(share, *, outcome, outcome_on, note, by, today: date | None 
         raise ValidationError({"outcome_on": "The date of the outcome cannot be in the future."})
     share.outcome, share.outcome_on, share.outcome_note, share.outcome_by = outcome, outcome_on, note, by
     _as(share, by).save(update_fields=["outcome", "outcome_on", "outcome_note", "outcome_by"])
+    reminders.share_feedback_recorded(share, by=by)
     return share
 
 

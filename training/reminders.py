@@ -1,6 +1,6 @@
 """What the portal tells people about training, and when.
 
-Events (a booking, a promotion from the waitlist, a cancelled session) are recorded by
+Events (a booking, a promotion from the waitlist, a cancelled booking or session) are recorded by
 ``services`` in the same transaction as the change; the rest fall due with time and are
 found by the sweep: a reminder 7 days and 1 day before a session, a request for feedback
 after it, and a reminder when a course with a refresher interval is due again.
@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from notifications.kinds import Due, group, kind, not_logged, source
 
+from .calendar import session_ics
 from .models import Booking, BookingStatus, Course, Feedback, SessionStatus
 
 BOOKINGS = group(
     "training_bookings",
     "Your bookings",
-    "Confirmation, a place from the waitlist, a cancelled session, and reminders 7 days and 1 day before.",
+    "Confirmation, a place from the waitlist, a cancelled booking or session, and reminders 7 days and 1 day before.",
     essential=True,
 )
 FEEDBACK = group("training_feedback", "Feedback requests", "A request for your feedback after a session you attended.")
@@ -34,8 +35,37 @@ def _booking_context(booking):
     return {"booking": booking, "session": booking.session, "course": booking.session.course}
 
 
-BOOKING_CONFIRMED = kind("booking_confirmed", BOOKINGS, Booking, select_related=_BOOKING, context=_booking_context)
-WAITLIST_PROMOTED = kind("waitlist_promoted", BOOKINGS, Booking, select_related=_BOOKING, context=_booking_context)
+def _calendar_file(booking):
+    """The session's calendar file, for an email that gives a place (not a waitlist place)."""
+    if booking.status != BookingStatus.BOOKED:
+        return []
+    session = booking.session
+    return [(f"training-session-{session.pk}.ics", session_ics(session, timezone.now()), "text/calendar")]
+
+
+BOOKING_CONFIRMED = kind(
+    "booking_confirmed",
+    BOOKINGS,
+    Booking,
+    select_related=_BOOKING,
+    context=_booking_context,
+    attachments=_calendar_file,
+)
+WAITLIST_PROMOTED = kind(
+    "waitlist_promoted",
+    BOOKINGS,
+    Booking,
+    select_related=_BOOKING,
+    context=_booking_context,
+    attachments=_calendar_file,
+)
+BOOKING_CANCELLED = kind(
+    "booking_cancelled",
+    BOOKINGS,
+    Booking,
+    select_related=_BOOKING,
+    context=_booking_context,
+)
 SESSION_CANCELLED = kind("session_cancelled", BOOKINGS, Booking, select_related=_BOOKING, context=_booking_context)
 SESSION_IN_7_DAYS = kind(
     "session_in_7_days", BOOKINGS, Booking, "session_reminder", select_related=_BOOKING, context=_booking_context

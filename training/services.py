@@ -91,8 +91,11 @@ def cancel_booking(booking, *, by) -> list[Booking]:
         raise ValidationError("This booking can no longer be cancelled.")
     if booking.status == BookingStatus.CANCELLED:
         return []
+    waitlisted = booking.status == BookingStatus.WAITLISTED
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
+    # The attendee is told even when they cancelled it themselves: the email is their receipt.
+    _notify(reminders.BOOKING_CANCELLED, booking, "Waitlist place cancelled" if waitlisted else "Booking cancelled")
     return _promote_waitlist(session)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from agreements import services as agreement_services
+from notifications import services as notification_services
 from notifications.models import Notification
 from partnerships.models import Commitment, CommitmentKind
 from tests.fixtures.reminders import (
@@ -24,6 +25,7 @@ from tests.fixtures.reminders import (
     told,
     told_anything,
 )
+from tests.helpers import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +108,60 @@ def test_each_signature_is_announced_to_the_other_liaison_officers_not_to_the_si
     ]
     assert not told_anything(bystanders)
     assert_emailed([police_liaison, uni_colleague, police_colleague], approved.get_absolute_url())
+
+
+def comment(agreement, person, body="Clause 4: quarterly, please."):
+    return agreement_services.comment_on_clause(agreement, clause_key="meetings", body=body, by=person)
+
+
+def test_a_review_comment_goes_to_the_other_sides_liaison_officers_once_a_day(
+    in_review, university_liaison, police_liaison, second_officers, bystanders
+):
+    uni_colleague, police_colleague = second_officers
+    forget_mail()
+
+    comment(in_review, police_liaison)
+    comment(in_review, police_colleague, body="And clause 7.")  # the same day: no second email
+
+    version = in_review.versions.get()
+    today = timezone.localdate()
+    assert told("agreement_commented", version) == [(university_liaison, today), (uni_colleague, today)]
+    assert not told_anything(bystanders)
+    assert_emailed([university_liaison, uni_colleague], in_review.get_absolute_url(), kind="agreement_commented")
+
+
+def test_the_institutions_comment_goes_to_the_forces_liaison_officers(
+    in_review, university_liaison, police_liaison, second_officers
+):
+    uni_colleague, police_colleague = second_officers
+    forget_mail()
+
+    comment(in_review, university_liaison)
+
+    version = in_review.versions.get()
+    today = timezone.localdate()
+    assert told("agreement_commented", version) == [(police_liaison, today), (police_colleague, today)]
+    (message, _) = sent_mail()
+    assert message.subject == f"{university_liaison.organisation.name} commented on {in_review.title}, version 1"
+    assert "Open comments on this version: 1" in message.body
+    assert_emailed([police_liaison, police_colleague], in_review.get_absolute_url(), kind="agreement_commented")
+
+
+def test_review_comments_respect_deactivated_and_muted_liaison_officers(
+    in_review, university_liaison, police_liaison, second_officers
+):
+    uni_colleague, _ = second_officers
+    uni_colleague.is_active = False
+    uni_colleague.save()
+    notification_services.set_muted(university_liaison, ["agreement_workflow"])
+    forget_mail()
+
+    comment(in_review, police_liaison)
+
+    version = in_review.versions.get()
+    assert told("agreement_commented", version) == [(university_liaison, timezone.localdate())]
+    assert not Notification.objects.inbox_of(university_liaison).filter(kind="agreement_commented").exists()
+    assert_nothing_more_emailed()
 
 
 def test_workflow_notifications_are_not_repeated_by_the_sweep(in_force):

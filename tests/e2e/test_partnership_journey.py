@@ -4,10 +4,11 @@ The university's liaison officer proposes a partnership with the force; the forc
 officer finds the proposal on the dashboard and accepts it (nothing can be recorded before);
 the university's liaison officer makes it active,
 records a meeting, raises an action from it and shares information with the police. The
-force's liaison officer feeds back what came of it and shares information in return; the
-partnership page then shows a healthy two-way flow and a timeline of all of it. Only the
-organisations, the two users and their contacts are made with factories; everything else is
-typed and clicked in Chromium, and every page shown is checked with axe.
+force's liaison officer, told of it in the notifications, feeds back what came of it and
+shares information in return; the partnership page then shows a healthy two-way flow and a
+timeline of all of it. Only the organisations, the two users and their contacts are made with
+factories; everything else is typed and clicked in Chromium, and every page shown is checked
+with axe.
 """
 
 import re
@@ -198,8 +199,13 @@ def test_a_partnership_from_proposal_to_information_flowing_both_ways(
 
     log_out(page, university_liaison)
 
-    # 5. The force's liaison officer says what came of it.
+    # 5. The force's liaison officer has heard of the share at once, without its summary, and
+    # says what came of it.
     login(page, police_liaison)
+    visit(page, reverse("notifications:list"))
+    notes = page.get_by_test_id("notification-list")
+    expect(notes).to_contain_text(f"Information shared with your side: {TITLE}")
+    expect(notes).not_to_contain_text(SUMMARY_TO_POLICE)
     follow(page, main_nav_link(page, "Feedback"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Information awaiting outcome feedback")
     row = page.get_by_role("row").filter(has_text=TITLE)

@@ -40,6 +40,12 @@ TEMPLATES = [
     "action_overdue",
     "share_awaiting_feedback",
     "meetings_overdue",
+    "booking_cancelled",
+    "agreement_commented",
+    "share_recorded",
+    "share_feedback_recorded",
+    "action_assigned",
+    "engagement_recorded",
 ]
 
 
@@ -169,6 +175,25 @@ def share():
     return {"obj": s, "share": s, "partnership": p}
 
 
+def engagement(location="Police HQ, Room 4"):
+    p = partnership()
+    e = ns(
+        title=f"Spring strategic meeting {HOSTILE}",
+        date=date(2027, 3, 4),
+        location=location,
+        notes=f"Private notes {SECRET}",
+        decisions=f"Private decisions {SECRET}",
+        get_kind_display=lambda: "Strategic meeting",
+        get_absolute_url=lambda: "/partnerships/engagements/3/",
+        partnership=p,
+    )
+    return {"obj": e, "engagement": e, "partnership": p}
+
+
+def commented():
+    return {**agreement_version(), "open_comments": 3}
+
+
 # (template, notification kind, extra context) for every template and each of its variants.
 CASES = [
     pytest.param("booking_confirmed", "booking_confirmed", training, id="booking_confirmed"),
@@ -237,6 +262,15 @@ CASES = [
     pytest.param("meetings_overdue", "meetings_overdue", commitment, id="meetings_overdue"),
     pytest.param(
         "meetings_overdue", "meetings_overdue", lambda: commitment(last_met_on=None), id="meetings_overdue-never-met"
+    ),
+    pytest.param("booking_cancelled", "booking_cancelled", lambda: training("cancelled"), id="booking_cancelled"),
+    pytest.param("agreement_commented", "agreement_commented", commented, id="agreement_commented"),
+    pytest.param("share_recorded", "share_recorded", share, id="share_recorded"),
+    pytest.param("share_feedback_recorded", "share_feedback_recorded", share, id="share_feedback_recorded"),
+    pytest.param("action_assigned", "action_assigned", action, id="action_assigned"),
+    pytest.param("engagement_recorded", "engagement_recorded", engagement, id="engagement_recorded"),
+    pytest.param(
+        "engagement_recorded", "engagement_recorded", lambda: engagement(""), id="engagement_recorded-no-location"
     ),
 ]
 
@@ -315,8 +349,39 @@ def test_the_share_reminder_never_repeats_the_shares_free_text(essential):
     assert "Problem location" in rendered[1] and "Problem location" in rendered[2]
 
 
+@pytest.mark.parametrize("name", ["share_recorded", "share_feedback_recorded"])
+@pytest.mark.parametrize("essential", [True, False])
+def test_the_share_events_never_repeat_the_shares_free_text(name, essential):
+    """Not the summary, the explanation of the lawful basis or the outcome note: the category,
+    the partnership and a link."""
+    subject, text, html = render(name, context_for(name, share(), essential=essential))
+
+    for part in (subject, text, html):
+        assert SECRET not in part
+    for part in (text, html):
+        assert "Problem location" in part and LINK in part
+        assert "Safer Northbridge" in part
+    assert "Problem location" not in subject  # inbox previews show the subject
+
+
+def test_the_engagement_email_leaves_out_the_notes_and_decisions():
+    assert all(SECRET not in part for part in render("engagement_recorded", context_for("x", engagement())))
+
+
+def test_every_kind_has_its_templates_covered():
+    """A kind added to any app's reminders.py needs its template in TEMPLATES (and a case)."""
+    from notifications.kinds import KINDS
+
+    assert {kind.template for kind in KINDS.values()} <= set(TEMPLATES) | {
+        "partnership_proposed",
+        "partnership_answered",
+        "agency_invited",
+        "invitation_answered",
+    }
+
+
 def test_the_action_reminders_leave_out_the_description():
-    for name in ("action_due", "action_overdue"):
+    for name in ("action_due", "action_overdue", "action_assigned"):
         assert all(SECRET not in part for part in render(name, context_for(name, action())))
 
 

@@ -99,8 +99,10 @@ def test_cancelling_promotes_the_first_on_the_waitlist_and_emails_them(
     assert status_of(first_place) == BookingStatus.CANCELLED
     assert status_of(first_waiting) == BookingStatus.BOOKED
     assert status_of(second_waiting) == BookingStatus.WAITLISTED
-    assert [m.to for m in sent_mail()] == [[staff_member.email]]
-    assert sent_mail()[0].subject.startswith("A place has come free")
+    # The canceller's receipt, then the place given to the first on the waitlist.
+    assert [m.to for m in sent_mail()] == [[colleagues[0].email], [staff_member.email]]
+    assert sent_mail()[0].subject.startswith("Booking cancelled")
+    assert sent_mail()[1].subject.startswith("A place has come free")
     assert "The place has gone to the next person on the waitlist." in page_text(response)
     assert shown(staff_member.get_full_name()) not in page_text(response)  # the canceller is not told who
 

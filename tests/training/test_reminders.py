@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from notifications import services as notification_services
 from notifications.models import Notification
 from tests.fixtures.reminders import (
     BOOKED_AT,
@@ -27,6 +28,7 @@ from tests.fixtures.reminders import (
     told,
     told_anything,
 )
+from tests.helpers import sent_mail
 from training import services as training_services
 from training.models import Booking, BookingStatus, Feedback
 
@@ -82,7 +84,8 @@ def test_a_freed_place_goes_to_the_first_on_the_waitlist_who_alone_is_told(cours
 
     assert told("waitlist_promoted", promoted) == [(second, SESSION_DAY)]
     assert told("waitlist_promoted", still_waiting) == []
-    assert_emailed([second], full.get_absolute_url())
+    assert told("booking_cancelled", place) == [(first, SESSION_DAY)]
+    assert_emailed([first, second], full.get_absolute_url())  # the canceller's receipt, and the place
     sweep(BOOKED_AT + days(1))
     sweep(BOOKED_AT + days(2))
     assert Notification.objects.filter(kind="waitlist_promoted").count() == 1
@@ -108,6 +111,105 @@ def test_a_cancelled_session_is_announced_to_everyone_with_a_place_or_a_waitlist
     assert told("session_cancelled", gave_up) == []
     assert not told_anything([police_liaison, outsider])
     assert_emailed([staff_member, colleagues[0]], session.get_absolute_url())
+
+
+@pytest.mark.parametrize("who", ["the attendee", "the liaison officer who booked it", "the provider"])
+def test_a_cancelled_booking_is_told_to_the_attendee_whoever_cancelled_it(
+    upcoming, staff_member, university_liaison, police_liaison, who
+):
+    booking = book(upcoming, staff_member, by=university_liaison)
+    forget_mail()
+    by = {"the attendee": staff_member, "the liaison officer who booked it": university_liaison}.get(
+        who, police_liaison
+    )
+
+    with time_machine.travel(BOOKED_AT + days(1), tick=False):
+        training_services.cancel_booking(booking, by=by)
+        training_services.cancel_booking(booking, by=by)  # a second click cancels nothing more
+
+    assert told("booking_cancelled", booking) == [(staff_member, SESSION_DAY)]
+    assert not told_anything([university_liaison, police_liaison])
+    (message,) = [m for m in sent_mail() if "-booking_cancelled@" in m.extra_headers["Message-ID"]]
+    assert message.subject.startswith("Booking cancelled: Sexual assault awareness")
+    assert_emailed([staff_member], upcoming.get_absolute_url(), kind="booking_cancelled")
+
+
+def test_a_cancelled_waitlist_place_is_told_to_the_attendee(course, partnership, staff_member, colleagues):
+    full = new_session(course, partnership, capacity=1)
+    book(full, colleagues[0])
+    waiting = book(full, staff_member)
+    forget_mail()
+
+    with time_machine.travel(BOOKED_AT + days(1), tick=False):
+        training_services.cancel_booking(waiting, by=staff_member)
+
+    assert told("booking_cancelled", waiting) == [(staff_member, SESSION_DAY)]
+    assert Notification.objects.get(kind="booking_cancelled").title.startswith("Waitlist place cancelled: ")
+    assert_emailed([staff_member], full.get_absolute_url(), kind="booking_cancelled")
+
+
+def test_a_deactivated_attendee_is_not_told_of_a_cancelled_booking(upcoming, staff_member, university_liaison):
+    booking = book(upcoming, staff_member, by=university_liaison)
+    forget_mail()
+    staff_member.is_active = False
+    staff_member.save()
+
+    with time_machine.travel(BOOKED_AT + days(1), tick=False):
+        training_services.cancel_booking(booking, by=university_liaison)
+
+    assert_nothing_more_emailed()
+    assert not Notification.objects.filter(kind="booking_cancelled", shown=True).exists()
+
+
+def test_booking_cancellations_cannot_be_turned_off(upcoming, staff_member):
+    notification_services.set_muted(staff_member, ["training_bookings"])
+    booking = book(upcoming, staff_member)
+    forget_mail()
+
+    with time_machine.travel(BOOKED_AT + days(1), tick=False):
+        training_services.cancel_booking(booking, by=staff_member)
+
+    assert Notification.objects.inbox_of(staff_member).filter(kind="booking_cancelled").exists()
+    assert_emailed([staff_member], upcoming.get_absolute_url(), kind="booking_cancelled")
+
+
+# --- the calendar file attached to a place ------------------------------------------------------
+
+
+def calendar_files(message):
+    return [(name, mimetype) for name, _, mimetype in message.attachments]
+
+
+def test_a_booking_confirmation_carries_the_sessions_calendar_file(upcoming, staff_member):
+    book(upcoming, staff_member)
+
+    (message,) = sent_mail()
+    assert calendar_files(message) == [(f"training-session-{upcoming.pk}.ics", "text/calendar")]
+    content = message.attachments[0][1]
+    content = content if isinstance(content, str) else content.decode()
+    assert "BEGIN:VEVENT" in content and "SUMMARY:Sexual assault awareness" in content
+    assert f"UID:training-session-{upcoming.pk}@" in content
+
+
+def test_a_waitlist_confirmation_carries_no_calendar_file_and_the_promotion_does(
+    course, partnership, staff_member, colleagues
+):
+    full = new_session(course, partnership, capacity=1)
+    place = book(full, colleagues[0])
+    book(full, staff_member)
+    forget_mail()
+    book(full, colleagues[1], when=BOOKED_AT + MINUTE)
+
+    (waitlisted,) = sent_mail()
+    assert calendar_files(waitlisted) == []
+    forget_mail()
+
+    with time_machine.travel(BOOKED_AT + days(1), tick=False):
+        training_services.cancel_booking(place, by=colleagues[0])
+
+    messages = {m.to[0]: m for m in sent_mail()}
+    assert calendar_files(messages[staff_member.email]) == [(f"training-session-{full.pk}.ics", "text/calendar")]
+    assert calendar_files(messages[colleagues[0].email]) == []  # the cancellation
 
 
 # --- session_in_7_days ------------------------------------------------------------------------

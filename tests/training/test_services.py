@@ -101,8 +101,10 @@ def test_cancelling_promotes_the_first_waitlisted_and_emails_them(
     assert first.status == BookingStatus.BOOKED
     assert second.status == BookingStatus.WAITLISTED
     assert services.places_taken(session) == 5
-    assert [m.to for m in sent_mail()] == [[staff_member.email]]
-    assert sent_mail()[0].subject.startswith("A place has come free: Sexual assault awareness")
+    # The canceller's receipt, then the place given to the first on the waitlist.
+    assert [m.to for m in sent_mail()] == [[colleagues[2].email], [staff_member.email]]
+    assert sent_mail()[0].subject.startswith("Booking cancelled: Sexual assault awareness")
+    assert sent_mail()[1].subject.startswith("A place has come free: Sexual assault awareness")
 
 
 def test_cancelling_with_nobody_waiting_frees_the_place(session, colleagues, staff_member):
