@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.ratelimit import rate_limited
 
-from .. import reauth, two_factor
+from .. import reauth, services, two_factor
 from ..forms import CodeForm
 
 
@@ -40,7 +40,7 @@ def setup(request):
     device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.confirm(request, device, "".join(form.cleaned_data["code"].split()))
+        codes = services.confirm(request, device, "".join(form.cleaned_data["code"].split()))
         if codes is not None:
             request.session[two_factor.HAS_DEVICE_KEY] = True
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
@@ -120,7 +120,7 @@ def recovery_codes(request):
         return redirect("two_factor_setup")
     if not reauth.is_recent(request):
         return _confirm_first(request, "two_factor_manage")
-    codes = two_factor.new_recovery_codes(request.user)
+    codes = services.new_recovery_codes(request.user)
     return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": ""})
 
 
@@ -133,7 +133,7 @@ def turn_off(request):
         return redirect("two_factor_manage")
     if not reauth.is_recent(request):
         return _confirm_first(request, "two_factor_manage")
-    two_factor.turn_off(request.user)
+    services.turn_off(request.user)
     request.session[two_factor.HAS_DEVICE_KEY] = False
     messages.success(request, "Two-factor authentication is off. We have emailed you to say so.")
     return redirect("two_factor_manage")
