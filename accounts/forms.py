@@ -39,3 +39,11 @@ class PortalPasswordChangeForm(PasswordChangeForm):
         if "code" in self.fields and not self.errors and reauth.check_code(self.user, cleaned["code"]) is None:
             self.add_error("code", reauth.WRONG_CODE)
         return cleaned
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

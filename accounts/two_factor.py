@@ -4,11 +4,13 @@ Administrators and police liaison officers must use it (``TWO_FACTOR_REQUIRED_RO
 anyone else may turn it on. After the password, a person with a confirmed device is asked
 for a code (or a recovery code) before any other page; a person who must use it and has no
 device yet is taken to set one up.
+
+This module answers questions (has a device, is verified) and marks a session verified; the
+changes to a person's devices and recovery codes are in ``accounts/services.py``.
 """
 
 import base64
 import logging
-import secrets
 
 import segno
 from django.conf import settings
@@ -77,46 +79,17 @@ def secret_text(device) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def confirm(request, device, token: str) -> list[str] | None:
-    """Confirm a new authenticator with its first code; return fresh recovery codes, or None."""
-    if not device.verify_token(token):
-        return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
-    codes = _replace_recovery_codes(device.user)
-    _verified(request, device)
-    tell_user(device.user, "a new authenticator app was set up")
-    return codes
-
-
-def new_recovery_codes(user) -> list[str]:
-    """Replace the user's recovery codes at their request, and tell them by email."""
-    codes = _replace_recovery_codes(user)
-    tell_user(user, "new recovery codes were made")
-    return codes
-
-
-def _replace_recovery_codes(user) -> list[str]:
-    """Replace the user's recovery codes with ``RECOVERY_CODES`` new ones (each works once)."""
-    static, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
-    static.token_set.all().delete()
-    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
-    return codes
-
-
 def verify(request, token: str) -> bool:
     """Check a code from the app or a recovery code; on success the session is verified."""
     token = "".join(token.split()).lower()
     device = match_token(request.user, token)
     if device is None:
         return False
-    _verified(request, device)
+    mark_verified(request, device)
     return True
 
 
-def _verified(request, device) -> None:
+def mark_verified(request, device) -> None:
     """Mark the session as past the code step, under a new session key: a session id planted
     before the code was given (session fixation) is not the one that is now fully signed in."""
     otp_login(request, device)
@@ -130,12 +103,6 @@ def has_recovery_codes_device(user) -> bool:
 
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-
-
-def turn_off(user) -> None:
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    tell_user(user, "two-factor authentication was turned off")
 
 
 def tell_user(user, change: str) -> None:

@@ -1,10 +1,11 @@
-"""Forms for drafting agreements and managing MOU templates."""
+"""Forms for drafting agreements, reviewing and signing them, comparing versions, and managing MOU templates."""
 
 from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from accounts import reauth
 from core.widgets import DateInput
 from partnerships.forms.partnerships import ContactChoiceField
 from partnerships.models import Contact
@@ -156,3 +157,93 @@ class TemplateClauseForm(forms.ModelForm):
             "required": "Required in every agreement",
         }
         help_texts = {"required": "Leave unticked for an optional clause that drafters may include."}
+
+
+# Review and signing
+
+COMMENT_MAX_LENGTH = 5000
+
+
+class CommentForm(forms.Form):
+    clause_key = forms.SlugField(widget=forms.HiddenInput)
+    body = forms.CharField(
+        label="Your comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your comment."},
+    )
+
+    def __init__(self, *args, clause: dict, **kwargs):
+        # One form per clause on the page: ids must not repeat.
+        super().__init__(*args, auto_id=f"comment-{clause['key']}-%s", initial={"clause_key": clause["key"]}, **kwargs)
+        self.fields["body"].label = f"Comment on clause {clause['number']}"
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the agreement's history.",
+    )
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The institution sees this with your comments on each clause when it revises the draft.",
+        error_messages={"required": "Say what needs to change, so the institution knows what to revise."},
+    )
+
+
+class SignForm(reauth.ReauthenticationForm):
+    """The position (typed by the signer), the confirmation, and the password (and a current
+    code, for someone with a second factor) asked again.
+
+    There is no name field: the signed-in account signs as itself (``services.sign``). The
+    password is asked every time, never taken from a check remembered in the session.
+    """
+
+    field_order = ["position", "confirmed", "password", "code"]
+
+    position = forms.CharField(
+        max_length=200,
+        help_text="Shown with your name on the signed PDF and the verification page, as you type it here.",
+        error_messages={"required": "Give your position."},
+    )
+    confirmed = forms.BooleanField(
+        error_messages={"required": "Confirm that you have authority to sign for your organisation."}
+    )
+
+    def __init__(self, user, *args, organisation: str, version_number: int, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["confirmed"].label = (
+            f"I confirm I have authority to sign this memorandum for {organisation}, "
+            f"and that I have read version {version_number}."
+        )
+        self.fields["password"].help_text = "The password you log in with. Signing asks for it every time."
+        self.fields["password"].error_messages["required"] = "Type your password to sign."
+        if "code" in self.fields:
+            self.fields["code"].error_messages["required"] = "Type the current code from your authenticator app."
+
+    def clean(self):
+        # Check the password and code only once the rest is in order: a missing tick should not
+        # use up a code (each app code works once).
+        if {"position", "confirmed"} & set(self.errors):
+            return self.cleaned_data
+        return super().clean()
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label="From version", coerce=int)
+    b = forms.TypedChoiceField(label="To version", coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"Version {n}") for n in numbers]
+        self.fields["a"].choices = self.fields["b"].choices = choices
+        self.fields["a"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."
+        self.fields["b"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."

@@ -9,7 +9,7 @@ signed by one side → in force → ended or superseded. Every move is checked h
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -72,8 +72,11 @@ def _require(allowed: bool, message: str):
 def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fields) -> Agreement:
     """A new draft from a template: required clauses in, optional ones offered but left out."""
     _require(permissions.can_draft(by, partnership), "Only the institution's liaison officers draft agreements.")
-    fields.setdefault("institution_signatory", partnership.institution_sponsor)
-    fields.setdefault("police_signatory", partnership.police_sponsor)
+    # A signatory not chosen (absent or None) is the partnership's sponsor on that side.
+    if fields.get("institution_signatory") is None:
+        fields["institution_signatory"] = partnership.institution_sponsor
+    if fields.get("police_signatory") is None:
+        fields["police_signatory"] = partnership.police_sponsor
     agreement = Agreement(
         partnership=partnership,
         template=template,
@@ -88,6 +91,20 @@ def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fie
         for clause in template.clauses.all()
     )
     AgreementEvent.objects.create(agreement=agreement, to_status=A.DRAFT, by=by, comment=f"Drafted from {template}")
+    return agreement
+
+
+@transaction.atomic
+def save_details(agreement, *, fields, by) -> Agreement:
+    """Save a draft's details (``fields``, as set on ``agreement`` by ``AgreementDetailsForm``).
+
+    The row is locked and checked again: the draft may have been submitted since the form was
+    shown, and then nothing is saved (PermissionDenied, a 403).
+    """
+    locked = Agreement.objects.select_for_update().only("status").get(pk=agreement.pk)
+    if locked.status != A.DRAFT:
+        raise PermissionDenied
+    agreement.save(update_fields=[*fields, "updated_at"])
     return agreement
 
 
@@ -241,6 +258,14 @@ def sign(agreement, *, by, position: str, authentication: str, ip_address: str |
     signature.agreement = agreement
     reminders.signed(signature)
     return signature
+
+
+def queue_draft_pdf(agreement) -> None:
+    """Render the draft PDF of the current text in Celery once the transaction commits; with the
+    broker unreachable it is rendered here (about a second) instead. The task stores it."""
+    from .tasks import render_draft_pdf
+
+    enqueue(render_draft_pdf, agreement.pk, fallback=lambda: render_draft_pdf(agreement.pk))
 
 
 def term_end(agreement):

@@ -1,7 +1,37 @@
+"""Agreements' addresses: drafting (the list, the agreement page, details, clauses, preview,
+submission, revision, templates) and review (comments, approval, signatures, comparison, PDFs,
+verification)."""
+
+from django.urls import path
+
 from .views import drafting, review
 
 app_name = "agreements"
 
-# Drafting (list, agreement page, drafting, clauses, preview, submit, templates) and review
-# (comments, approval, signatures, comparison, PDFs, verification) keep their own routes.
-urlpatterns = [*drafting.urlpatterns, *review.urlpatterns]
+urlpatterns = [
+    # Drafting and templates
+    path("", drafting.agreement_list, name="list"),
+    path("new/<int:partnership_pk>/", drafting.agreement_create, name="create"),
+    path("<int:pk>/", drafting.agreement_detail, name="detail"),
+    path("<int:pk>/edit/", drafting.agreement_edit, name="edit"),
+    path("<int:pk>/clauses/", drafting.clause_list, name="clauses"),
+    path("<int:pk>/clauses/<slug:key>/", drafting.clause_edit, name="clause_edit"),
+    path("<int:pk>/preview/", drafting.agreement_preview, name="preview"),
+    path("<int:pk>/submit/", drafting.agreement_submit, name="submit"),
+    path("<int:pk>/revise/", drafting.agreement_revise, name="revise"),
+    path("templates/", drafting.template_list, name="template_list"),
+    path("templates/<int:pk>/", drafting.template_detail, name="template_detail"),
+    path("templates/<int:pk>/new-version/", drafting.template_new_version, name="template_new_version"),
+    path("templates/<int:pk>/clauses/<slug:key>/", drafting.template_clause_edit, name="template_clause_edit"),
+    # Review, signing, PDFs and verification
+    path("<int:pk>/review/", review.review, name="review"),
+    path("<int:pk>/comments/", review.comment, name="comment"),
+    path("comments/<int:comment_pk>/resolve/", review.resolve_comment, name="resolve_comment"),
+    path("<int:pk>/approve/", review.approve, name="approve"),
+    path("<int:pk>/request-changes/", review.request_changes, name="request_changes"),
+    path("<int:pk>/sign/", review.sign, name="sign"),
+    path("<int:pk>/compare/", review.compare, name="compare"),
+    path("<int:pk>/draft.pdf", review.draft_pdf, name="draft_pdf"),
+    path("<int:pk>/signed.pdf", review.signed_pdf, name="signed_pdf"),
+    path("verify/<uuid:public_id>/", review.verify, name="verify"),
+]

@@ -1,21 +1,17 @@
 """Each user's notifications: the list, opening one (which marks it read), and settings."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import paginate
 
 from . import services
-from .kinds import GROUPS
+from .forms import SettingsForm
 from .models import Muted, Notification
-
-app_name = "notifications"
 
 
 @login_required
@@ -51,29 +47,6 @@ def mark_all_read(request):
     return redirect("notifications:list")
 
 
-ALWAYS_SENT = "These are always sent: they are about your own bookings or signatures."
-
-
-class SettingsForm(forms.Form):
-    def __init__(self, *args, muted=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.groups = sorted(GROUPS.values(), key=lambda g: (not g.essential, g.label))
-        for group in self.groups:
-            self.fields[group.key] = forms.BooleanField(
-                label=group.label,
-                help_text=group.description
-                + (
-                    " These are always sent: they are about your own bookings or signatures." if group.essential else ""
-                ),
-                required=False,
-                initial=group.key not in muted,
-                disabled=group.essential,
-            )
-
-    def muted_groups(self):
-        return [g.key for g in self.groups if not g.essential and not self.cleaned_data.get(g.key)]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
@@ -84,11 +57,3 @@ def notification_settings(request):
         messages.success(request, "Your notification settings are saved.")
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})
-
-
-urlpatterns = [
-    path("", notification_list, name="list"),
-    path("<int:pk>/open/", notification_open, name="open"),
-    path("read/", mark_all_read, name="mark_all_read"),
-    path("settings/", notification_settings, name="settings"),
-]

@@ -1,10 +1,20 @@
-"""What a liaison officer's dashboard shows of their partnerships: a fixed handful of queries."""
+"""What the dashboard shows of partnerships and organisations: a fixed handful of queries."""
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from .health import LEVELS, assess, with_figures, with_health
-from .models import Action, AgencyInvitation, Direction, InformationShare, Partnership
+from .models import (
+    Action,
+    AgencyInvitation,
+    Contact,
+    Direction,
+    InformationShare,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    Unit,
+)
 
 
 def partnership_summary(user, limit=5):
@@ -78,4 +88,21 @@ def awaiting_answer(user):
             .exclude(partnership__status="ended")
             .select_related("partnership__institution", "partnership__police_force")[:10]
         ),
+    }
+
+
+def organisations_by_kind(user):
+    """(kind label, count) of the organisations the user sees, in one query."""
+    kinds = dict(OrganisationKind.choices)
+    return [
+        (kinds.get(row["kind"], row["kind"]), row["n"])
+        for row in Organisation.objects.visible_to(user).values("kind").annotate(n=Count("pk")).order_by("kind")
+    ]
+
+
+def own_organisation_counts(user):
+    """How many units and contacts the user's own organisation has, as the user sees them."""
+    return {
+        "unit_count": Unit.objects.visible_to(user).filter(organisation=user.organisation).count(),
+        "contact_count": Contact.objects.visible_to(user).filter(organisation=user.organisation).count(),
     }

@@ -18,13 +18,16 @@ from .models import (
     AgencyInvitation,
     Commitment,
     CommitmentKind,
+    Contact,
     Engagement,
     InformationShare,
     InvitationStatus,
     LawfulBasis,
+    Organisation,
     Partnership,
     PartnershipStatus,
     ShareView,
+    Unit,
 )
 
 
@@ -45,6 +48,50 @@ def _save_partnership(partnership, agencies, by, update_fields=None):
     if agencies is not None:
         _invite_agencies(partnership, agencies, by)
     return partnership
+
+
+# Organisations, units and contacts
+
+RECORD_CONFLICT = "Someone else saved a record with these details just now. Check the details and try again."
+CONTACT_CONFLICT = "That portal account was linked to another contact just now. Choose another, or none."
+
+
+def _save_record(instance, by, conflict: str):
+    """Save a record its form has checked; a clash the form could not foresee (a unique
+    constraint broken by someone else meanwhile) is a ValidationError with ``conflict``."""
+    try:
+        with transaction.atomic():
+            _as(instance, by).save()
+    except IntegrityError as error:
+        raise ValidationError(conflict) from error
+    return instance
+
+
+@transaction.atomic
+def save_organisation(organisation: Organisation, *, by) -> Organisation:
+    return _save_record(organisation, by, RECORD_CONFLICT)
+
+
+@transaction.atomic
+def save_unit(unit: Unit, *, by) -> Unit:
+    return _save_record(unit, by, RECORD_CONFLICT)
+
+
+@transaction.atomic
+def save_contact(contact: Contact, *, by) -> Contact:
+    return _save_record(contact, by, CONTACT_CONFLICT)
+
+
+@transaction.atomic
+def delete_unit(unit: Unit, *, by) -> None:
+    """Delete a unit; its contacts stay with the organisation, with no unit."""
+    _as(unit, by).delete()
+
+
+@transaction.atomic
+def delete_contact(contact: Contact, *, by) -> None:
+    """Delete a contact; ProtectedError while they own actions."""
+    _as(contact, by).delete()
 
 
 # A declined proposal or invitation cannot be sent again to the same organisation for this long,
@@ -287,6 +334,12 @@ def save_engagement(engagement: Engagement, *, by, attendees) -> Engagement:
     if engagement.date <= timezone.localdate():
         record_commitment_met(engagement.partnership_id, CommitmentKind.MEETINGS, on=engagement.date)
     return engagement
+
+
+@transaction.atomic
+def delete_engagement(engagement: Engagement, *, by) -> None:
+    """Delete an engagement; its actions stay on the partnership."""
+    _as(engagement, by).delete()
 
 
 @transaction.atomic

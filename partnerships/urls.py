@@ -8,15 +8,15 @@ app_name = "partnerships"
 urlpatterns = [
     # Organisations, units and contacts
     path("organisations/", organisations.OrganisationListView.as_view(), name="organisation_list"),
-    path("organisations/new/", organisations.OrganisationCreateView.as_view(), name="organisation_create"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
-    path("organisations/<int:pk>/edit/", organisations.OrganisationUpdateView.as_view(), name="organisation_edit"),
-    path("organisations/<int:pk>/units/new/", organisations.UnitCreateView.as_view(), name="unit_create"),
-    path("units/<int:pk>/edit/", organisations.UnitUpdateView.as_view(), name="unit_edit"),
-    path("units/<int:pk>/delete/", organisations.UnitDeleteView.as_view(), name="unit_delete"),
-    path("organisations/<int:pk>/contacts/new/", organisations.ContactCreateView.as_view(), name="contact_create"),
-    path("contacts/<int:pk>/edit/", organisations.ContactUpdateView.as_view(), name="contact_edit"),
-    path("contacts/<int:pk>/delete/", organisations.ContactDeleteView.as_view(), name="contact_delete"),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/units/new/", organisations.unit_create, name="unit_create"),
+    path("units/<int:pk>/edit/", organisations.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/delete/", organisations.unit_delete, name="unit_delete"),
+    path("organisations/<int:pk>/contacts/new/", organisations.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/edit/", organisations.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", organisations.contact_delete, name="contact_delete"),
     # Partnerships
     path("partnerships/", views.partnership_list, name="partnership_list"),
     path("partnerships/export.csv", views.partnership_export, name="partnership_export"),

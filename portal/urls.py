@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from accounts import two_factor_views
-from accounts.views import PortalLoginView, PortalPasswordChangeView, PortalPasswordResetView
 from portal import views
 
 # One login page for everybody (with the lockout rules): the admin's own form would bypass it.
@@ -18,11 +16,7 @@ handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("", include(([path("", views.dashboard, name="dashboard")], "portal"))),
-    path("accounts/login/", PortalLoginView.as_view(), name="login"),
-    path("accounts/password_reset/", PortalPasswordResetView.as_view(), name="password_reset"),
-    path("accounts/password_change/", PortalPasswordChangeView.as_view(), name="password_change"),
-    path("accounts/", include(two_factor_views.urlpatterns)),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("", include("partnerships.urls")),
     path("agreements/", include("agreements.urls")),

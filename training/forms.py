@@ -1,4 +1,4 @@
-"""Forms for offering courses and sessions, and for finding sessions.
+"""Forms for offering courses and sessions, finding sessions, booking colleagues, training needs and feedback.
 
 Times are entered and shown in Europe/London (the current time zone) and stored as aware UTC:
 Django's ``DateTimeField`` does both conversions, and refuses a time that does not exist or
@@ -8,14 +8,15 @@ happens twice when the clocks change.
 from datetime import timedelta
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
 from core.widgets import DateInput, DateTimeLocalInput, QuickSelect
 from partnerships.models import Organisation, Partnership, PartnershipStatus, Unit
 
-from .models import Course, Session
+from .models import Course, Feedback, Session, TrainingNeed
 
 MAX_COURSE_MINUTES = 5 * 24 * 60
 
@@ -276,3 +277,68 @@ class SessionFilterForm(forms.Form):
         """The valid filters, by name; an invalid one is left out (and shown as an error)."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}
+
+
+class BookColleagueForm(forms.Form):
+    attendee = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, session, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendee"].queryset = session.bookable_colleagues(user)
+
+
+MAX_NEED_MONTHS = 120
+
+
+class NeedForm(forms.ModelForm):
+    """Add a need: people in this role at ``institution`` must do this course (again every N months)."""
+
+    course = ProviderCourseChoiceField(queryset=Course.objects.none())
+
+    class Meta:
+        model = TrainingNeed
+        fields = ["role", "course", "every_months"]
+
+    def __init__(self, *args, user, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        self.fields["course"].queryset = (
+            Course.objects.visible_to(user).select_related("provider").order_by("title", "pk")
+        )
+        months = self.fields["every_months"]
+        months.validators = [
+            MinValueValidator(1, message="Enter at least 1 month, or leave it empty to use the course's interval."),
+            MaxValueValidator(MAX_NEED_MONTHS, message=f"Enter at most {MAX_NEED_MONTHS} months (ten years)."),
+        ]
+        months.widget.attrs.update(min=1, max=MAX_NEED_MONTHS)
+
+    def clean(self):
+        cleaned = super().clean()
+        role, course = cleaned.get("role"), cleaned.get("course")
+        exists = TrainingNeed.objects.filter(institution=self.institution, role=role, course=course).exists
+        if role and course and exists():
+            who = dict(self.fields["role"].choices)[role].lower()
+            raise forms.ValidationError(
+                f"{course.title} is already required of {who}. Delete that need first to change its interval."
+            )
+        return cleaned
+
+
+class FeedbackForm(forms.ModelForm):
+    comments = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        validators=[MaxLengthValidator(2000, "Keep your comments to 2,000 characters or fewer.")],
+        help_text="Optional. The provider sees your comments without your name.",
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["rating", "confidence", "comments"]
+        widgets = {"rating": forms.RadioSelect, "confidence": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("rating", "confidence"):  # radio buttons need no empty "---------" choice
+            field = self.fields[name]
+            field.choices = [choice for choice in field.choices if choice[0] != ""]

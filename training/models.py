@@ -8,9 +8,10 @@ partnership with; a booking is one person's place, or their place on the waitlis
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -168,6 +169,17 @@ class Session(models.Model):
     def is_bookable(self) -> bool:
         return self.status == SessionStatus.SCHEDULED and not self.has_started
 
+    def bookable_colleagues(self, user):
+        """Active people of the liaison officer's organisation without a live booking on this session."""
+        booked = self.bookings.exclude(status=BookingStatus.CANCELLED).values("attendee_id")
+        return (
+            get_user_model()
+            .objects.visible_to(user)
+            .filter(organisation_id=user.organisation_id, is_active=True)
+            .exclude(pk__in=booked)
+            .order_by("last_name", "first_name", "username")
+        )
+
 
 class BookingStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
@@ -194,6 +206,26 @@ class BookingQuerySet(ScopedQuerySet):
         own = user.organisation_id
         # Liaison officers: their own organisation's people, and bookings on sessions they provide.
         return mine | Q(attendee__organisation_id=own) | Q(session__course__provider_id=own)
+
+    def with_waitlist_position(self):
+        """Annotate ``waitlist_position`` (1 for the first waiting) on waitlisted bookings, in the promotion order."""
+        ahead = (
+            Booking.objects.filter(session=OuterRef("session"), status=BookingStatus.WAITLISTED)
+            .filter(
+                Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_position=Case(
+                When(status=BookingStatus.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + 1),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
 
 
 class Booking(models.Model):

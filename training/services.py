@@ -1,4 +1,6 @@
-"""Bookings and sessions: every change to who has a place goes through here.
+"""Training's writes: courses, sessions, bookings, attendance, training needs and calendar feeds.
+
+Every change to who has a place goes through here.
 
 The session row is locked (``select_for_update``) before places are counted, so on
 PostgreSQL two people booking the last place at once are served one after the other: one
@@ -8,7 +10,7 @@ change that was rolled back.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.services import notify
@@ -16,7 +18,7 @@ from partnerships import services as partnership_services
 from partnerships.models import CommitmentKind
 
 from . import permissions, reminders
-from .models import HOLDS_A_PLACE, Booking, BookingStatus, Session, SessionStatus
+from .models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
 
 
 def _notify(kind, booking, title):
@@ -163,3 +165,73 @@ def mark_attendance(booking, *, attended: bool, by) -> Booking:
             session.offered_to_id, CommitmentKind.TRAINING, on=timezone.localdate(session.ends_at)
         )
     return booking
+
+
+@transaction.atomic
+def record_attendance(changes, *, by) -> int:
+    """Mark several bookings (``(booking, attended)`` pairs) at once, all or nothing: one
+    refusal leaves every booking as it was."""
+    for booking, attended in changes:
+        mark_attendance(booking, attended=attended, by=by)
+    return len(changes)
+
+
+# Courses and sessions
+
+
+@transaction.atomic
+def create_course(course, *, by):
+    """Save a new course, checked by ``CourseForm``; the provider is the form's choice."""
+    course.save()
+    return course
+
+
+@transaction.atomic
+def update_course(course, *, by):
+    course.save()
+    return course
+
+
+@transaction.atomic
+def create_session(session, *, by) -> Session:
+    """Save a new session of a course ``by`` provides (the view has asked ``can_manage_training``)."""
+    session.created_by = by
+    session.save()
+    return session
+
+
+# Training needs
+
+
+@transaction.atomic
+def add_need(need, *, institution, by):
+    """Require a course of a role at ``institution``; the same need added meanwhile is refused."""
+    need.institution, need.created_by = institution, by
+    try:
+        with transaction.atomic():
+            need.save()
+    except IntegrityError as error:  # added by someone else since the form was checked
+        raise ValidationError("This need was added a moment ago by someone else.") from error
+    return need
+
+
+@transaction.atomic
+def remove_need(need, *, by) -> None:
+    need.delete()
+
+
+# Calendar feeds
+
+
+@transaction.atomic
+def create_calendar_feed(user) -> CalendarFeed:
+    """The user's secret feed address, made if they have none."""
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def renew_calendar_feed(user) -> CalendarFeed:
+    """Revoke the user's feed address and make a new one: the old address answers 404 from now."""
+    CalendarFeed.objects.filter(user=user).delete()
+    return CalendarFeed.objects.create(user=user)

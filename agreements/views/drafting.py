@@ -8,10 +8,9 @@ Every page fetches through ``visible_to`` (404 outside the parties), checks ``pe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -228,19 +227,11 @@ def agreement_create(request, partnership_pk):
         return redirect(existing)
     form = AgreementCreateForm(request.POST or None, user=user, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        details = form.details()
-        signatories = {name: details.pop(name) for name in ("institution_signatory", "police_signatory")}
         try:
-            with transaction.atomic():
-                agreement = services.start_draft(
-                    partnership, form.cleaned_data["template"], by=user, title=form.cleaned_data["title"], **details
-                )
-                # start_draft names the partnership's sponsors; keep the drafter's choice where made.
-                changed = [name for name, contact in signatories.items() if contact is not None]
-                for name in changed:
-                    setattr(agreement, name, signatories[name])
-                if changed:
-                    agreement.save(update_fields=[*changed, "updated_at"])
+            # Signatories left empty default to the partnership's sponsors.
+            agreement = services.start_draft(
+                partnership, form.cleaned_data["template"], by=user, title=form.cleaned_data["title"], **form.details()
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -263,13 +254,7 @@ def agreement_edit(request, pk):
         request.POST or None, instance=agreement, user=request.user, partnership=agreement.partnership
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Lock the row and check again: the draft may have been submitted meanwhile.
-            locked = Agreement.objects.select_for_update().only("status").get(pk=agreement.pk)
-            if locked.status != A.DRAFT:
-                raise PermissionDenied
-            agreement = form.save(commit=False)
-            agreement.save(update_fields=[*form.fields, "updated_at"])
+        agreement = services.save_details(form.instance, fields=list(form.fields), by=request.user)
         messages.success(request, "Details saved.")
         return redirect(agreement)
     return render(
@@ -497,20 +482,3 @@ def template_clause_edit(request, pk, key):
             "in_use_message": templates_service.IN_USE_MESSAGE,
         },
     )
-
-
-urlpatterns = [
-    path("", agreement_list, name="list"),
-    path("new/<int:partnership_pk>/", agreement_create, name="create"),
-    path("<int:pk>/", agreement_detail, name="detail"),
-    path("<int:pk>/edit/", agreement_edit, name="edit"),
-    path("<int:pk>/clauses/", clause_list, name="clauses"),
-    path("<int:pk>/clauses/<slug:key>/", clause_edit, name="clause_edit"),
-    path("<int:pk>/preview/", agreement_preview, name="preview"),
-    path("<int:pk>/submit/", agreement_submit, name="submit"),
-    path("<int:pk>/revise/", agreement_revise, name="revise"),
-    path("templates/", template_list, name="template_list"),
-    path("templates/<int:pk>/", template_detail, name="template_detail"),
-    path("templates/<int:pk>/new-version/", template_new_version, name="template_new_version"),
-    path("templates/<int:pk>/clauses/<slug:key>/", template_clause_edit, name="template_clause_edit"),
-]

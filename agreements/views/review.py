@@ -10,117 +10,25 @@ all but the signed PDF through ``workings_visible_to`` (404 for staff members to
 from collections import defaultdict
 from pathlib import PurePath
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import reauth
 from core.client import client_address
-from core.queue import enqueue
 from core.ratelimit import rate_limited
 from core.views import apply_errors, error_text
 from partnerships.models import Contact
 
 from .. import diff, permissions, services
 from .. import text as agreement_text
+from ..forms import ApproveForm, CommentForm, CompareForm, RequestChangesForm, SignForm
 from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side, parties_at_signing
-
-COMMENT_MAX_LENGTH = 5000
-
-
-# --- Forms -----------------------------------------------------------------------------------
-
-
-class CommentForm(forms.Form):
-    clause_key = forms.SlugField(widget=forms.HiddenInput)
-    body = forms.CharField(
-        label="Your comment",
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write your comment."},
-    )
-
-    def __init__(self, *args, clause: dict, **kwargs):
-        # One form per clause on the page: ids must not repeat.
-        super().__init__(*args, auto_id=f"comment-{clause['key']}-%s", initial={"clause_key": clause["key"]}, **kwargs)
-        self.fields["body"].label = f"Comment on clause {clause['number']}"
-
-
-class ApproveForm(forms.Form):
-    comment = forms.CharField(
-        label="Comment (optional)",
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Recorded in the agreement's history.",
-    )
-
-
-class RequestChangesForm(forms.Form):
-    comment = forms.CharField(
-        label="What needs to change",
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="The institution sees this with your comments on each clause when it revises the draft.",
-        error_messages={"required": "Say what needs to change, so the institution knows what to revise."},
-    )
-
-
-class SignForm(reauth.ReauthenticationForm):
-    """The position (typed by the signer), the confirmation, and the password (and a current
-    code, for someone with a second factor) asked again.
-
-    There is no name field: the signed-in account signs as itself (``services.sign``). The
-    password is asked every time, never taken from a check remembered in the session.
-    """
-
-    field_order = ["position", "confirmed", "password", "code"]
-
-    position = forms.CharField(
-        max_length=200,
-        help_text="Shown with your name on the signed PDF and the verification page, as you type it here.",
-        error_messages={"required": "Give your position."},
-    )
-    confirmed = forms.BooleanField(
-        error_messages={"required": "Confirm that you have authority to sign for your organisation."}
-    )
-
-    def __init__(self, user, *args, organisation: str, version_number: int, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.fields["confirmed"].label = (
-            f"I confirm I have authority to sign this memorandum for {organisation}, "
-            f"and that I have read version {version_number}."
-        )
-        self.fields["password"].help_text = "The password you log in with. Signing asks for it every time."
-        self.fields["password"].error_messages["required"] = "Type your password to sign."
-        if "code" in self.fields:
-            self.fields["code"].error_messages["required"] = "Type the current code from your authenticator app."
-
-    def clean(self):
-        # Check the password and code only once the rest is in order: a missing tick should not
-        # use up a code (each app code works once).
-        if {"position", "confirmed"} & set(self.errors):
-            return self.cleaned_data
-        return super().clean()
-
-
-class CompareForm(forms.Form):
-    a = forms.TypedChoiceField(label="From version", coerce=int)
-    b = forms.TypedChoiceField(label="To version", coerce=int)
-
-    def __init__(self, *args, numbers: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(n, f"Version {n}") for n in numbers]
-        self.fields["a"].choices = self.fields["b"].choices = choices
-        self.fields["a"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."
-        self.fields["b"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."
-
 
 # --- Helpers ---------------------------------------------------------------------------------
 
@@ -439,7 +347,6 @@ def draft_pdf(request, pk):
     if not permissions.can_render_draft(request.user, agreement):
         raise PermissionDenied
     from .. import documents  # the renderer pulls in WeasyPrint: load it only when asked
-    from ..tasks import render_draft_pdf
 
     _, number, sha256 = documents.draft_text(agreement)
     draft = DraftPdf.objects.filter(agreement=agreement, text_sha256=sha256).first()
@@ -459,8 +366,7 @@ def draft_pdf(request, pk):
         )
         response["Cache-Control"] = "no-store"
         return response
-    # With the broker unreachable the PDF is rendered here (about a second) instead.
-    enqueue(render_draft_pdf, agreement.pk, fallback=lambda: render_draft_pdf(agreement.pk))
+    services.queue_draft_pdf(agreement)
     response = render(request, "agreements/draft_pdf_pending.html", context, status=202)
     response["Cache-Control"] = "no-store"
     return response
@@ -537,17 +443,3 @@ def verify(request, public_id):
     )
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-urlpatterns = [
-    path("<int:pk>/review/", review, name="review"),
-    path("<int:pk>/comments/", comment, name="comment"),
-    path("comments/<int:comment_pk>/resolve/", resolve_comment, name="resolve_comment"),
-    path("<int:pk>/approve/", approve, name="approve"),
-    path("<int:pk>/request-changes/", request_changes, name="request_changes"),
-    path("<int:pk>/sign/", sign, name="sign"),
-    path("<int:pk>/compare/", compare, name="compare"),
-    path("<int:pk>/draft.pdf", draft_pdf, name="draft_pdf"),
-    path("<int:pk>/signed.pdf", signed_pdf, name="signed_pdf"),
-    path("verify/<uuid:public_id>/", verify, name="verify"),
-]

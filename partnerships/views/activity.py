@@ -53,7 +53,7 @@ def _engagement_form_page(request, partnership, engagement):
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_engagement(
-                form.save(commit=False), by=request.user, attendees=list(form.cleaned_data["attendees"])
+                form.instance, by=request.user, attendees=list(form.cleaned_data["attendees"])
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -93,8 +93,7 @@ def engagement_delete(request, pk):
     if not permissions.can_record_engagement(request.user, partnership):
         raise PermissionDenied
     if request.method == "POST":
-        engagement._history_user = request.user
-        engagement.delete()
+        services.delete_engagement(engagement, by=request.user)
         messages.success(request, f"“{engagement.title}” deleted. Its actions stay on the partnership.")
         return redirect(partnership)
     return render(
@@ -137,7 +136,7 @@ def action_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_action(form.save(commit=False), by=request.user)
+            services.create_action(form.instance, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -156,7 +155,7 @@ def action_edit(request, pk):
     form = ActionForm(request.POST or None, instance=action, user=request.user, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_action(form.save(commit=False), by=request.user)
+            services.update_action(form.instance, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -1,7 +1,9 @@
 """Organisation pages: the list, the organisation page, and managing organisations, units and contacts.
 
 Every object is fetched through ``visible_to`` (a 404 outside the user's scope); what a user may
-change is asked of ``permissions`` (a 403 when they see it but may not change it).
+change is asked of ``permissions`` (a 403 when they see it but may not change it); changes go
+through ``services``. The list stays a class-based ``ListView`` (its pagination and context are
+Django's own); every other page is a function.
 """
 
 import copy
@@ -9,13 +11,15 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, ProtectedError, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.generic import CreateView, DeleteView, ListView, UpdateView
+from django.views.decorators.http import require_http_methods
+from django.views.generic import ListView
 
-from .. import permissions
+from core.views import apply_errors
+
+from .. import permissions, services
 from ..forms.organisations import ContactForm, OrganisationForm, UnitForm
 from ..models import Contact, Organisation, OrganisationKind, Region, Unit
 
@@ -78,206 +82,212 @@ def organisation_detail(request, pk):
 # Managing organisations, units and contacts
 
 
-class ManageOrganisationMixin:
-    """Load the organisation a page changes and refuse users who may not manage it.
+def _posted(request):
+    """The submitted data, or None on GET; an empty POST must still be validated (and refused)."""
+    return request.POST if request.method == "POST" else None
 
-    Goes after ``LoginRequiredMixin``, so anonymous visitors are sent to log in first. Subclasses
-    fetch through ``visible_to`` in ``get_organisation`` (a 404 outside the user's scope); a user
-    who sees the organisation but may not manage it gets a 403.
+
+def _managed_organisation(request, pk) -> Organisation:
+    """An organisation the user sees (else 404) and manages (else 403)."""
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def _managed_record(request, model, pk):
+    """A unit or contact the user sees (else 404) whose organisation they manage (else 403)."""
+    original = get_object_or_404(model.objects.visible_to(request.user).select_related("organisation"), pk=pk)
+    if not permissions.can_manage_organisation(request.user, original.organisation):
+        raise PermissionDenied
+    return original
+
+
+def _form_page(request, form, save, template, context, success):
+    """Validate ``form``; on success save its instance with ``save`` and redirect with a message.
+
+    ``success`` turns the saved object into (message, redirect target). A clash the form could
+    not foresee (the service's ValidationError) is shown on the form.
     """
-
-    organisation = None
-
-    def get_organisation(self) -> Organisation | None:
-        return get_object_or_404(Organisation.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-
-    def has_permission(self) -> bool:
-        return permissions.can_manage_organisation(self.request.user, self.organisation)
-
-    def dispatch(self, request, *args, **kwargs):
-        self.organisation = self.get_organisation()
-        if not self.has_permission():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(organisation=self.organisation, **kwargs)
-
-    def get_success_url(self) -> str:
-        return self.organisation.get_absolute_url()
-
-
-class ManagedObjectMixin(ManageOrganisationMixin):
-    """For a unit or contact: fetch it through ``visible_to`` and manage its organisation."""
-
-    def get_organisation(self) -> Organisation:
-        queryset = self.model.objects.visible_to(self.request.user).select_related("organisation")
-        self.original = get_object_or_404(queryset, pk=self.kwargs["pk"])
-        return self.original.organisation
-
-    def get_object(self, queryset=None):
-        # A copy for the form, so the page keeps showing the saved name while the form is rejected.
-        return copy.copy(self.original)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(original=self.original, **kwargs)
-
-
-class SaveFormMixin:
-    """Save the form in a transaction and say so; a clash the form could not foresee is a form error."""
-
-    conflict_message = "Someone else saved a record with these details just now. Check the details and try again."
-
-    def get_success_message(self) -> str:
-        raise NotImplementedError
-
-    def form_valid(self, form):
+    if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                self.object = form.save()
-        except IntegrityError:
-            form.add_error(None, self.conflict_message)
-            return self.form_invalid(form)
-        messages.success(self.request, self.get_success_message())
-        return redirect(self.get_success_url())
+            saved = save(form.instance, by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            message, target = success(saved)
+            messages.success(request, message)
+            return redirect(target)
+    return render(request, template, {"form": form, **context})
 
 
-class OrganisationCreateView(LoginRequiredMixin, ManageOrganisationMixin, SaveFormMixin, CreateView):
-    model = Organisation
-    form_class = OrganisationForm
-    template_name = "partnerships/organisation_form.html"
-
-    def get_organisation(self) -> None:
-        return None
-
-    def has_permission(self) -> bool:
-        return permissions.can_create_organisation(self.request.user)
-
-    def get_success_url(self) -> str:
-        return self.object.get_absolute_url()
-
-    def get_success_message(self) -> str:
-        return f"{self.object.name} added."
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    if not permissions.can_create_organisation(request.user):
+        raise PermissionDenied
+    form = OrganisationForm(_posted(request))
+    return _form_page(
+        request,
+        form,
+        services.save_organisation,
+        "partnerships/organisation_form.html",
+        {"organisation": None},
+        lambda saved: (f"{saved.name} added.", saved.get_absolute_url()),
+    )
 
 
-class OrganisationUpdateView(LoginRequiredMixin, ManageOrganisationMixin, SaveFormMixin, UpdateView):
-    model = Organisation
-    form_class = OrganisationForm
-    template_name = "partnerships/organisation_form.html"
-
-    def get_object(self, queryset=None):
-        # A copy for the form, so a rejected name does not show as the page's heading.
-        return copy.copy(self.organisation)
-
-    def get_success_message(self) -> str:
-        return f"{self.object.name} saved."
-
-
-class UnitFormMixin(SaveFormMixin):
-    model = Unit
-    form_class = UnitForm
-    template_name = "partnerships/unit_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.organisation}
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    organisation = _managed_organisation(request, pk)
+    # A copy for the form, so a rejected name does not show as the page's heading.
+    form = OrganisationForm(_posted(request), instance=copy.copy(organisation))
+    return _form_page(
+        request,
+        form,
+        services.save_organisation,
+        "partnerships/organisation_form.html",
+        {"organisation": organisation},
+        lambda saved: (f"{saved.name} saved.", organisation.get_absolute_url()),
+    )
 
 
-class UnitCreateView(LoginRequiredMixin, ManageOrganisationMixin, UnitFormMixin, CreateView):
-    def get_success_message(self) -> str:
-        return f"Unit {self.object.name} added to {self.organisation.name}."
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request, pk):
+    organisation = _managed_organisation(request, pk)
+    form = UnitForm(_posted(request), organisation=organisation)
+    return _form_page(
+        request,
+        form,
+        services.save_unit,
+        "partnerships/unit_form.html",
+        {"organisation": organisation},
+        lambda saved: (f"Unit {saved.name} added to {organisation.name}.", organisation.get_absolute_url()),
+    )
 
 
-class UnitUpdateView(LoginRequiredMixin, ManagedObjectMixin, UnitFormMixin, UpdateView):
-    def get_success_message(self) -> str:
-        return f"Unit {self.object.name} saved."
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    original = _managed_record(request, Unit, pk)
+    organisation = original.organisation
+    # A copy for the form, so the page keeps showing the saved name while the form is rejected.
+    form = UnitForm(_posted(request), instance=copy.copy(original), organisation=organisation)
+    return _form_page(
+        request,
+        form,
+        services.save_unit,
+        "partnerships/unit_form.html",
+        {"organisation": organisation, "original": original},
+        lambda saved: (f"Unit {saved.name} saved.", organisation.get_absolute_url()),
+    )
 
 
-class ContactFormMixin(SaveFormMixin):
-    model = Contact
-    form_class = ContactForm
-    template_name = "partnerships/contact_form.html"
-    conflict_message = "That portal account was linked to another contact just now. Choose another, or none."
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.organisation}
-
-
-class ContactCreateView(LoginRequiredMixin, ManageOrganisationMixin, ContactFormMixin, CreateView):
-    def get_success_message(self) -> str:
-        return f"{self.object.name} added to the contacts of {self.organisation.name}."
-
-
-class ContactUpdateView(LoginRequiredMixin, ManagedObjectMixin, ContactFormMixin, UpdateView):
-    def get_success_message(self) -> str:
-        return f"{self.object.name} saved."
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk):
+    organisation = _managed_organisation(request, pk)
+    form = ContactForm(_posted(request), organisation=organisation)
+    return _form_page(
+        request,
+        form,
+        services.save_contact,
+        "partnerships/contact_form.html",
+        {"organisation": organisation},
+        lambda saved: (f"{saved.name} added to the contacts of {organisation.name}.", organisation.get_absolute_url()),
+    )
 
 
-class ConfirmDeleteView(LoginRequiredMixin, ManagedObjectMixin, DeleteView):
-    """GET asks "Delete X?" and says what will happen; POST deletes, unless the database refuses."""
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    original = _managed_record(request, Contact, pk)
+    organisation = original.organisation
+    form = ContactForm(_posted(request), instance=copy.copy(original), organisation=organisation)
+    return _form_page(
+        request,
+        form,
+        services.save_contact,
+        "partnerships/contact_form.html",
+        {"organisation": organisation, "original": original},
+        lambda saved: (f"{saved.name} saved.", organisation.get_absolute_url()),
+    )
 
-    template_name = "partnerships/confirm_delete.html"
-    kind = ""
 
-    def consequences(self) -> list[str]:
-        return []
+def _confirm_delete(request, original, *, kind, delete, consequences, blocker):
+    """GET asks "Delete X?" and says what will happen; POST deletes, unless the database refuses.
 
-    def blocker(self) -> str:
-        """Why the object cannot be deleted now, and what to do about it; empty when it can."""
-        return ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            kind=self.kind, consequences=self.consequences(), blocker=self.blocker(), **kwargs
-        )
-
-    def form_valid(self, form):
-        name = str(self.object.name)
+    ``consequences`` and ``blocker`` (why it cannot be deleted now, and what to do about it;
+    empty when it can) are functions, asked only when the page needs them.
+    """
+    organisation = original.organisation
+    if request.method == "POST":
+        name = str(original.name)
         try:
-            with transaction.atomic():
-                self.object.delete()
+            delete(original, by=request.user)
         except ProtectedError:
             messages.error(
-                self.request,
-                self.blocker() or f"{self.kind.capitalize()} {name} is still in use in the portal, so was not deleted.",
+                request, blocker() or f"{kind.capitalize()} {name} is still in use in the portal, so was not deleted."
             )
         else:
-            messages.success(self.request, f"{self.kind.capitalize()} {name} deleted.")
-        return redirect(self.get_success_url())
+            messages.success(request, f"{kind.capitalize()} {name} deleted.")
+        return redirect(organisation.get_absolute_url())
+    context = {
+        "organisation": organisation,
+        "original": original,
+        "kind": kind,
+        "consequences": consequences(),
+        "blocker": blocker(),
+    }
+    return render(request, "partnerships/confirm_delete.html", context)
 
 
-class UnitDeleteView(ConfirmDeleteView):
-    model = Unit
-    kind = "unit"
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_delete(request, pk):
+    unit = _managed_record(request, Unit, pk)
 
-    def consequences(self) -> list[str]:
-        members = self.object.contacts.count()
+    def consequences() -> list[str]:
+        members = unit.contacts.count()
         if not members:
             return ["No contacts are in this unit. Nothing else changes."]
         return [
             f"{members} contact{'s' if members != 1 else ''} in this unit will stay with "
-            f"{self.organisation.name}, with no unit."
+            f"{unit.organisation.name}, with no unit."
         ]
 
+    return _confirm_delete(
+        request, unit, kind="unit", delete=services.delete_unit, consequences=consequences, blocker=lambda: ""
+    )
 
-class ContactDeleteView(ConfirmDeleteView):
-    model = Contact
-    kind = "contact"
 
-    def consequences(self) -> list[str]:
-        name = self.object.name
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_delete(request, pk):
+    contact = _managed_record(request, Contact, pk)
+
+    def consequences() -> list[str]:
+        name = contact.name
         consequences = [
-            f"{name} is removed from the contacts of {self.organisation.name} and from the attendees of engagements.",
+            f"{name} is removed from the contacts of {contact.organisation.name} and from the attendees of "
+            "engagements.",
             f"Partnerships that name {name} as a sponsor or single point of contact will have nobody in that role.",
         ]
-        if self.object.user_id:
+        if contact.user_id:
             consequences.append("Their portal account is not deleted and they can still log in.")
         return consequences
 
-    def blocker(self) -> str:
-        owned = self.object.actions.count()
+    def blocker() -> str:
+        owned = contact.actions.count()
         if not owned:
             return ""
         return (
-            f"{self.object.name} owns {owned} action{'s' if owned != 1 else ''}, so cannot be deleted. "
+            f"{contact.name} owns {owned} action{'s' if owned != 1 else ''}, so cannot be deleted. "
             "Give those actions to another owner first, then delete the contact."
         )
+
+    return _confirm_delete(
+        request, contact, kind="contact", delete=services.delete_contact, consequences=consequences, blocker=blocker
+    )

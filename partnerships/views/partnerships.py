@@ -220,7 +220,7 @@ def partnership_create(request):
     form = PartnershipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            partnership = services.create_partnership(form.save(commit=False), by=request.user)
+            partnership = services.create_partnership(form.instance, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -243,7 +243,7 @@ def partnership_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_partnership(
-                form.save(commit=False), by=request.user, agencies=form.cleaned_data.get("other_agencies")
+                form.instance, by=request.user, agencies=form.cleaned_data.get("other_agencies")
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -46,7 +46,7 @@ def share_create(request, pk):
     form = ShareForm(request.POST or None, instance=InformationShare(partnership=partnership))
     if request.method == "POST" and form.is_valid():
         try:
-            share = services.share_information(form.save(commit=False), by=request.user)
+            share = services.share_information(form.instance, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from accounts import reauth, two_factor
+from accounts import reauth
+from accounts import services as account_services
 from agreements import documents, services
 from agreements.models import A, Signature, SignedWith
 from tests.factories import PASSWORD
@@ -193,7 +194,7 @@ def test_with_a_second_factor_signing_needs_a_current_code(client, approved, pol
 
 def test_a_recovery_code_is_recorded_as_such(client, approved, police_liaison):
     client.force_login(police_liaison)
-    recovery = two_factor.new_recovery_codes(police_liaison)[0]
+    recovery = account_services.new_recovery_codes(police_liaison)[0]
     response = client.post(sign_url(approved), signature_form(position="Inspector", code=recovery))
     assert response.status_code == 302
     assert Signature.objects.get().authentication == SignedWith.PASSWORD_AND_RECOVERY_CODE

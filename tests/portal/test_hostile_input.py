@@ -56,6 +56,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from accounts import services as account_services
 from accounts import two_factor
 from agreements.models import AgreementStatus
 from notifications.kinds import GROUPS
@@ -577,7 +578,7 @@ def _setup_code(f) -> str:
 
 def _recovery_code(f) -> str:
     second_factor_device(f.staff_member)
-    return two_factor.new_recovery_codes(f.staff_member)[0]
+    return account_services.new_recovery_codes(f.staff_member)[0]
 
 
 def _second_step(client, url):

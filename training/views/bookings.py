@@ -7,18 +7,13 @@ sessions it runs. Every change of a place goes through ``training.services``.
 
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -27,9 +22,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.views import error_text, paginate
 
 from .. import calendar, permissions, services
+from ..forms import BookColleagueForm
 from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
-
-User = get_user_model()
 
 # Statuses a personal calendar feed shows: the sessions the person has a place on.
 FEED_STATUSES = [BookingStatus.BOOKED, BookingStatus.ATTENDED]
@@ -43,44 +37,6 @@ def get_session(request, pk) -> Session:
         "course__provider", "course__provider_unit", "offered_to__institution"
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def with_waitlist_position(bookings):
-    """Annotate ``waitlist_position`` (1 for the first waiting) on waitlisted bookings, in the promotion order."""
-    ahead = (
-        Booking.objects.filter(session=OuterRef("session"), status=BookingStatus.WAITLISTED)
-        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return bookings.annotate(
-        waitlist_position=Case(
-            When(status=BookingStatus.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + 1),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
-
-
-def bookable_colleagues(session, user):
-    """Active people of the liaison officer's organisation without a live booking on ``session``."""
-    booked = session.bookings.exclude(status=BookingStatus.CANCELLED).values("attendee_id")
-    return (
-        User.objects.visible_to(user)
-        .filter(organisation_id=user.organisation_id, is_active=True)
-        .exclude(pk__in=booked)
-        .order_by("last_name", "first_name", "username")
-    )
-
-
-class BookColleagueForm(forms.Form):
-    attendee = forms.ModelChoiceField(queryset=User.objects.none())
-
-    def __init__(self, *args, session, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attendee"].queryset = bookable_colleagues(session, user)
 
 
 def _name(user) -> str:
@@ -136,7 +92,8 @@ def session_detail(request, pk):
         waiting=Count("pk", filter=Q(status=BookingStatus.WAITLISTED)),
     )
     my_booking = (
-        with_waitlist_position(session.bookings.filter(attendee=user))
+        session.bookings.filter(attendee=user)
+        .with_waitlist_position()
         .select_related("attendee", "booked_by")
         .order_by("-created_at", "-pk")
         .first()
@@ -149,7 +106,8 @@ def session_detail(request, pk):
     if user.is_liaison_officer or user.is_administrator:
         # visible_to narrows this to the officer's own people, or every booking for the provider.
         bookings = list(
-            with_waitlist_position(session.bookings.visible_to(user))
+            session.bookings.visible_to(user)
+            .with_waitlist_position()
             .select_related("attendee__organisation", "booked_by")
             .order_by("created_at", "pk")
         )
@@ -164,7 +122,7 @@ def session_detail(request, pk):
     # Liaison officers book their institution's people: the form posts an attendee id to ``book``.
     colleagues = None
     if user.is_university_liaison and session.is_bookable:
-        colleagues = list(bookable_colleagues(session, user))
+        colleagues = list(session.bookable_colleagues(user))
 
     return render(
         request,
@@ -291,9 +249,7 @@ def attendance(request, pk):
         messages.error(request, "Attendance can be marked once the session has started.")
         return redirect(back)
     try:
-        with transaction.atomic():  # all or nothing: one refusal leaves every booking as it was
-            for booking, attended in changes:
-                services.mark_attendance(booking, attended=attended, by=user)
+        services.record_attendance(changes, by=user)  # all or nothing
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
@@ -336,7 +292,7 @@ def my_bookings(request):
     now = timezone.now()
     past = Q(session__ends_at__lte=now)
     bookings = (
-        with_waitlist_position(bookings)
+        bookings.with_waitlist_position()
         .select_related("attendee", "session__course__provider")
         .annotate(
             is_past=Case(When(past, then=Value(True)), default=Value(False), output_field=BooleanField()),
@@ -386,12 +342,10 @@ def feed_settings(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
-            CalendarFeed.objects.get_or_create(user=user)
+            services.create_calendar_feed(user)
             messages.success(request, "Your calendar feed address is ready. Add it to your calendar app.")
         elif action == "revoke":
-            with transaction.atomic():
-                CalendarFeed.objects.filter(user=user).delete()
-                CalendarFeed.objects.create(user=user)
+            services.renew_calendar_feed(user)
             messages.success(request, "The old address no longer works. Give your calendar app the new address below.")
         else:
             messages.error(request, "Choose to create an address or to make a new one.")
@@ -433,15 +387,3 @@ def feed(request, token):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-urlpatterns = [
-    path("sessions/<int:pk>/", session_detail, name="session_detail"),
-    path("sessions/<int:pk>/book/", book, name="book"),
-    path("sessions/<int:pk>/attendance/", attendance, name="attendance"),
-    path("sessions/<int:pk>/session.ics", session_ics, name="session_ics"),
-    path("bookings/", my_bookings, name="my_bookings"),
-    path("bookings/<int:pk>/cancel/", booking_cancel, name="booking_cancel"),
-    path("calendar-feed/", feed_settings, name="feed_settings"),
-    path("feed/<str:token>.ics", feed, name="feed"),
-]

@@ -6,21 +6,19 @@ outside that scope. What a user may do with what they see is asked of
 ``training.certificates`` (a 403 otherwise).
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.views import paginate
 
 from .. import certificates, permissions
+from ..forms import FeedbackForm
 from ..models import Booking, Course, Feedback
 
 SCALE = range(1, 6)
@@ -48,26 +46,6 @@ def certificate(request, pk):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-class FeedbackForm(forms.ModelForm):
-    comments = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
-        validators=[MaxLengthValidator(2000, "Keep your comments to 2,000 characters or fewer.")],
-        help_text="Optional. The provider sees your comments without your name.",
-    )
-
-    class Meta:
-        model = Feedback
-        fields = ["rating", "confidence", "comments"]
-        widgets = {"rating": forms.RadioSelect, "confidence": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("rating", "confidence"):  # radio buttons need no empty "---------" choice
-            field = self.fields[name]
-            field.choices = [choice for choice in field.choices if choice[0] != ""]
 
 
 @never_cache
@@ -161,10 +139,3 @@ def course_feedback(request, pk):
             "comments": pagination["page_obj"].object_list,
         },
     )
-
-
-urlpatterns = [
-    path("bookings/<int:pk>/certificate.pdf", certificate, name="certificate"),
-    path("bookings/<int:pk>/feedback/", feedback, name="feedback"),
-    path("courses/<int:pk>/feedback/", course_feedback, name="course_feedback"),
-]

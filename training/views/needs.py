@@ -6,71 +6,28 @@ their scope is). Administrators choose the institution with ``?institution=<pk>`
 Seeing or changing is asked of the predicates in ``training.compliance`` (403 when refused).
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from core.csv_export import csv_response
-from core.views import paginate
+from core.views import apply_errors, paginate
 from core.widgets import QuickSelect
 from partnerships.models import Organisation
 
-from .. import permissions
+from .. import permissions, services
 from ..compliance import (
     STATUS_FILTERS,
     compliance_matrix,
 )
-from ..models import Course, TrainingNeed
-
-MAX_MONTHS = 120
-
-
-class CourseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, course):
-        return f"{course.title} ({course.provider.name})"
-
-
-class NeedForm(forms.ModelForm):
-    """Add a need: people in this role at ``institution`` must do this course (again every N months)."""
-
-    course = CourseChoiceField(queryset=Course.objects.none())
-
-    class Meta:
-        model = TrainingNeed
-        fields = ["role", "course", "every_months"]
-
-    def __init__(self, *args, user, institution, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.institution = institution
-        self.fields["course"].queryset = (
-            Course.objects.visible_to(user).select_related("provider").order_by("title", "pk")
-        )
-        months = self.fields["every_months"]
-        months.validators = [
-            MinValueValidator(1, message="Enter at least 1 month, or leave it empty to use the course's interval."),
-            MaxValueValidator(MAX_MONTHS, message=f"Enter at most {MAX_MONTHS} months (ten years)."),
-        ]
-        months.widget.attrs.update(min=1, max=MAX_MONTHS)
-
-    def clean(self):
-        cleaned = super().clean()
-        role, course = cleaned.get("role"), cleaned.get("course")
-        exists = TrainingNeed.objects.filter(institution=self.institution, role=role, course=course).exists
-        if role and course and exists():
-            who = dict(self.fields["role"].choices)[role].lower()
-            raise forms.ValidationError(
-                f"{course.title} is already required of {who}. Delete that need first to change its interval."
-            )
-        return cleaned
+from ..forms import NeedForm
+from ..models import TrainingNeed
 
 
 def _int_or_404(value) -> int:
@@ -136,13 +93,10 @@ def needs(request):
     if can_manage:
         form = NeedForm(request.POST if request.method == "POST" else None, user=user, institution=institution)
     if request.method == "POST" and form.is_valid():
-        need = form.save(commit=False)
-        need.institution, need.created_by = institution, user
         try:
-            with transaction.atomic():
-                need.save()
-        except IntegrityError:  # added by someone else since the form was checked
-            form.add_error(None, "This need was added a moment ago by someone else.")
+            need = services.add_need(form.instance, institution=institution, by=user)
+        except ValidationError as error:
+            apply_errors(form, error)
         else:
             messages.success(request, f"{need.course.title} is now required of {need.get_role_display().lower()}.")
             return redirect(_needs_url(user, institution))
@@ -178,7 +132,7 @@ def need_delete(request, pk):
         raise PermissionDenied
     back = _needs_url(request.user, need.institution)
     if request.method == "POST":
-        need.delete()
+        services.remove_need(need, by=request.user)
         messages.success(request, f"{need.course.title} is no longer required of {need.get_role_display().lower()}.")
         return redirect(back)
     return render(request, "training/needs_delete.html", {"need": need, "back": back})
@@ -254,11 +208,3 @@ def compliance_csv(request):
 
     filename = f"compliance-{slugify(institution.name) or institution.pk}-{timezone.localdate().isoformat()}.csv"
     return csv_response(lines(), filename)
-
-
-urlpatterns = [
-    path("needs/", needs, name="needs"),
-    path("needs/<int:pk>/delete/", need_delete, name="need_delete"),
-    path("compliance/", compliance, name="compliance"),
-    path("compliance.csv", compliance_csv, name="compliance_csv"),
-]

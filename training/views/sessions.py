@@ -18,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -220,7 +220,7 @@ def course_create(request):
         raise PermissionDenied
     form = CourseForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        course = form.save()
+        course = services.create_course(form.instance, by=request.user)
         messages.success(request, f"Course “{course.title}” added. Add its first date from the course list.")
         return redirect("training:course_list")
     return render(request, "training/course_form.html", {"form": form, "creating": True})
@@ -234,7 +234,7 @@ def course_edit(request, pk):
         raise PermissionDenied
     form = CourseForm(_posted(request), instance=copy.copy(course), user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = services.update_course(form.instance, by=request.user)
         messages.success(request, f"Course “{saved.title}” saved.")
         return redirect("training:course_list")
     return render(request, "training/course_form.html", {"form": form, "course": course})
@@ -260,11 +260,9 @@ def session_create(request):
         raise PermissionDenied
     form = SessionForm(_posted(request), provider=provider, initial={"course": course})
     if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        if not permissions.can_manage_training(user, session.course.provider):
+        if not permissions.can_manage_training(user, form.instance.course.provider):
             raise PermissionDenied
-        session.created_by = user
-        session.save()
+        session = services.create_session(form.instance, by=user)
         messages.success(
             request,
             f"{session.course.title} scheduled for {timezone.localtime(session.starts_at):%-d %B %Y at %H:%M}.",
@@ -283,7 +281,7 @@ def session_edit(request, pk):
     form = SessionForm(_posted(request), instance=copy.copy(session), provider=session.course.provider)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_session(form.save(commit=False), by=request.user)
+            services.update_session(form.instance, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -323,16 +321,3 @@ def session_cancel(request, pk):
             "is_scheduled": session.status == SessionStatus.SCHEDULED,
         },
     )
-
-
-urlpatterns = [
-    path("", session_list, name="session_list"),
-    path("calendar/", calendar_month, name="calendar_month"),
-    path("calendar/<int:year>/<int:month>/", calendar_month, name="calendar_month"),
-    path("courses/", course_list, name="course_list"),
-    path("courses/new/", course_create, name="course_create"),
-    path("courses/<int:pk>/edit/", course_edit, name="course_edit"),
-    path("sessions/new/", session_create, name="session_create"),
-    path("sessions/<int:pk>/edit/", session_edit, name="session_edit"),
-    path("sessions/<int:pk>/cancel/", session_cancel, name="session_cancel"),
-]

@@ -1,10 +1,17 @@
+"""Logging in, resetting and changing the password.
+
+These are class-based: they subclass Django's own ``LoginView``, ``PasswordResetView`` and
+``PasswordChangeView`` (and their templates under ``templates/registration/``), adding the
+portal's form, rate limits and notice of a changed password.
+"""
+
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.utils.decorators import method_decorator
 
 from core.ratelimit import rate_limited
 
-from . import reauth, two_factor
-from .forms import LoginForm, PortalPasswordChangeForm
+from .. import reauth, two_factor
+from ..forms import LoginForm, PortalPasswordChangeForm
 
 
 class PortalLoginView(LoginView):

@@ -1,26 +1,19 @@
-"""Pages for two-factor authentication: set up, enter a code, manage (recovery codes, turn off)."""
+"""Pages for two-factor authentication: set up, enter a code, manage (recovery codes, turn off), and
+re-authentication (the password and a current code asked again)."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.ratelimit import rate_limited
 
-from . import reauth, two_factor
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
-    )
+from .. import reauth, services, two_factor
+from ..forms import CodeForm
 
 
 def _next(request, default="portal:dashboard"):
@@ -47,7 +40,7 @@ def setup(request):
     device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.confirm(request, device, "".join(form.cleaned_data["code"].split()))
+        codes = services.confirm(request, device, "".join(form.cleaned_data["code"].split()))
         if codes is not None:
             request.session[two_factor.HAS_DEVICE_KEY] = True
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
@@ -127,7 +120,7 @@ def recovery_codes(request):
         return redirect("two_factor_setup")
     if not reauth.is_recent(request):
         return _confirm_first(request, "two_factor_manage")
-    codes = two_factor.new_recovery_codes(request.user)
+    codes = services.new_recovery_codes(request.user)
     return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": ""})
 
 
@@ -140,17 +133,7 @@ def turn_off(request):
         return redirect("two_factor_manage")
     if not reauth.is_recent(request):
         return _confirm_first(request, "two_factor_manage")
-    two_factor.turn_off(request.user)
+    services.turn_off(request.user)
     request.session[two_factor.HAS_DEVICE_KEY] = False
     messages.success(request, "Two-factor authentication is off. We have emailed you to say so.")
     return redirect("two_factor_manage")
-
-
-urlpatterns = [
-    path("two-factor/", manage, name="two_factor_manage"),
-    path("two-factor/setup/", setup, name="two_factor_setup"),
-    path("two-factor/verify/", verify, name="two_factor_verify"),
-    path("two-factor/recovery-codes/", recovery_codes, name="two_factor_recovery_codes"),
-    path("two-factor/off/", turn_off, name="two_factor_off"),
-    path("confirm/", reauthenticate, name="reauthenticate"),
-]

@@ -1,0 +1,25 @@
+"""What the dashboard shows of people: an administrator's count by role, a user's colleagues."""
+
+from django.db.models import Count
+
+from .models import Role, User
+
+
+def users_by_role(user):
+    """(role label, count) of the active accounts the user sees, in one query."""
+    roles = dict(Role.choices)
+    return [
+        (roles.get(row["role"], row["role"]), row["n"])
+        for row in User.objects.visible_to(user)
+        .filter(is_active=True)
+        .values("role")
+        .annotate(n=Count("pk"))
+        .order_by("role")
+    ]
+
+
+def colleagues(user, limit=8):
+    """A few active colleagues the user sees, by role and name (a query run when shown)."""
+    return (
+        User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk).order_by("role", "last_name")[:limit]
+    )
