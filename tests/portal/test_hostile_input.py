@@ -71,7 +71,7 @@ from partnerships.models import (
     Region,
     ShareCategory,
 )
-from partnerships.views.partnerships import SORTS
+from partnerships.filters import SORTS
 from tests import factories
 from tests.factories import PASSWORD
 from tests.helpers import second_factor_device
