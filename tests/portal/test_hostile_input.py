@@ -59,6 +59,7 @@ from icalendar import Calendar
 from accounts import two_factor
 from agreements.models import AgreementStatus
 from notifications.kinds import GROUPS
+from partnerships.filters import SORTS
 from partnerships.models import (
     ActionStatus,
     AgencyInvitation,
@@ -71,14 +72,13 @@ from partnerships.models import (
     Region,
     ShareCategory,
 )
-from partnerships.filters import SORTS
 from tests import factories
 from tests.factories import PASSWORD
 from tests.helpers import second_factor_device
 from training import services as training_services
 from training.compliance import STATUS_FILTERS
+from training.filters import Availability
 from training.models import BookingStatus, CalendarFeed, Course, Session, TrainingNeed
-from training.views.sessions import Availability
 
 pytestmark = pytest.mark.django_db
 
