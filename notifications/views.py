@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.views import paginate
+from core.lists import list_context
 
 from . import services
+from .filters import NotificationFilter
 from .forms import SettingsForm
 from .models import Muted, Notification
 
@@ -17,13 +18,11 @@ from .models import Muted, Notification
 @login_required
 @require_GET
 def notification_list(request):
-    unread_only = request.GET.get("show") == "unread"
+    form = NotificationFilter(request.GET)
     notes = Notification.objects.inbox_of(request.user).only("title", "url", "created_at", "read_at")
     unread = notes.unread().count()
-    if unread_only:
-        notes = notes.unread()
-    context = paginate(request, notes)
-    context.update(notifications=context["page_obj"].object_list, unread_only=unread_only, unread=unread)
+    context = list_context(request, form, form.filter_qs(notes), "notifications")
+    context.update(tabs=form.tabs("show", NotificationFilter.SHOW), unread=unread)
     context["unread_notifications"] = unread  # the bell's count, already known here
     return render(request, "notifications/list.html", context)
 

@@ -7,7 +7,7 @@ app_name = "partnerships"
 
 urlpatterns = [
     # Organisations, units and contacts
-    path("organisations/", organisations.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),

@@ -13,7 +13,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db.models import Q
 from django.utils import timezone
 
-from core.widgets import DateInput, DateTimeLocalInput, QuickSelect
+from core.widgets import DateTimeLocalInput
 from partnerships.models import Organisation, Partnership, PartnershipStatus, Unit
 
 from .models import Course, Feedback, Session, TrainingNeed
@@ -223,60 +223,6 @@ class CancelSessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Sent to everyone with a place or a waitlist place, such as “The trainer is unwell”.",
     )
-
-
-class Availability:
-    PLACES = "places"
-    WAITLIST = "waitlist"
-    CHOICES = [("", "Any"), (PLACES, "Has places"), (WAITLIST, "Full (waitlist only)")]
-
-
-class SessionFilterForm(forms.Form):
-    """The session list's search and filters, read from the query string. Invalid values are ignored."""
-
-    q = forms.CharField(label="Search by course or provider", required=False, max_length=200)
-    course = forms.ModelChoiceField(
-        queryset=Course.objects.none(), required=False, empty_label="Any course", widget=QuickSelect
-    )
-    provider = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label="Any provider",
-        label="Provider",
-        widget=QuickSelect,
-    )
-    date_from = forms.DateField(label="From", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To", required=False, widget=DateInput())
-    availability = forms.ChoiceField(choices=Availability.CHOICES, required=False, label="Places", widget=QuickSelect)
-    past = forms.BooleanField(label="Include past sessions", required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        courses = Course.objects.visible_to(user).order_by("title")
-        self.fields["course"].queryset = courses.only("pk", "title")
-        self.fields["provider"].queryset = Organisation.objects.filter(pk__in=courses.values("provider_id")).only(
-            "pk", "name"
-        )
-        self.fields["q"].widget.input_type = "search"
-        for name, field in self.fields.items():
-            if name == "past":
-                field.widget.attrs["class"] = "form-check-input"
-            elif isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select"
-            else:
-                field.widget.attrs["class"] = "form-control"
-
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_to < date_from:
-            self.add_error("date_to", "Choose a “to” date on or after the “from” date.")
-        return cleaned
-
-    def filters(self) -> dict:
-        """The valid filters, by name; an invalid one is left out (and shown as an error)."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}
 
 
 class BookColleagueForm(forms.Form):

@@ -8,20 +8,22 @@ Every page fetches through ``visible_to`` (404 outside the parties), checks ``pe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.views import apply_errors, error_text, paginate
+from core.lists import Column, list_context, table_header
+from core.views import apply_errors, error_text
 from partnerships.models import Partnership
 
 from .. import permissions, services, templates_service
 from .. import text as agreement_text
+from ..filters import AgreementFilter, TemplateFilter
 from ..forms import AgreementCreateForm, AgreementDetailsForm, ClauseForm, TemplateClauseForm
-from ..models import SIGNED_STATUSES, A, Agreement, AgreementStatus, AgreementTemplate, AgreementVersion, TemplateClause
+from ..models import SIGNED_STATUSES, A, Agreement, AgreementTemplate, AgreementVersion, TemplateClause
 
 IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
 SIGNING_DONE = [A.PARTLY_SIGNED, *SIGNED_STATUSES]  # the statuses in which an agreement has signatures
@@ -129,18 +131,8 @@ def agreement_list(request):
         .select_related("partnership__institution", "partnership__police_force")
         .annotate(latest_version=Subquery(latest))
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(
-            Q(title__icontains=query)
-            | Q(partnership__title__icontains=query)
-            | Q(partnership__institution__name__icontains=query)
-            | Q(partnership__police_force__name__icontains=query)
-        )
-    status = request.GET.get("status", "")
-    if status in AgreementStatus.values:
-        queryset = queryset.filter(status=status)
-    pagination = paginate(request, queryset.order_by("-updated_at", "-pk"))
+    form = AgreementFilter(request.GET)
+    context = list_context(request, form, form.filter_qs(queryset).order_by("-updated_at", "-pk"), "agreements")
     draftable = []
     if user.is_university_liaison:
         # Partnerships where this user may start a draft now: none in progress yet.
@@ -159,11 +151,10 @@ def agreement_list(request):
         request,
         "agreements/agreement_list.html",
         {
-            **pagination,
-            "agreements": pagination["page_obj"].object_list,
-            "filters": {"q": query, "status": status},
-            "filtering": bool(query or status),
-            "statuses": AgreementStatus.choices,
+            **context,
+            "header": table_header(
+                [Column(label) for label in ("Agreement", "Partnership", "Status", "Latest version", "Updated")]
+            ),
             "draftable": draftable,
             "can_manage_templates": permissions.can_manage_templates(user),
         },
@@ -411,14 +402,13 @@ def template_list(request):
         )
         .order_by("name", "-version")
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(Q(name__icontains=query) | Q(description__icontains=query))
-    pagination = paginate(request, queryset)
+    form = TemplateFilter(request.GET)
+    context = list_context(request, form, form.filter_qs(queryset), "templates")
+    header = ["Template", "Version", "Clauses", "Agreements drafted from it", "Created"]
     return render(
         request,
         "agreements/template_list.html",
-        {**pagination, "templates": pagination["page_obj"].object_list, "filters": {"q": query}},
+        {**context, "header": table_header([Column(label) for label in header])},
     )
 
 

@@ -3,14 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.views import apply_errors, paginate
+from core.lists import Column, list_context, table_header
+from core.views import apply_errors
 
 from .. import permissions, services
+from ..filters import ActionFilter
 from ..forms.partnerships import ActionForm, ActionStatusForm, EngagementForm
 from ..models import Action, ActionStatus, Engagement
 from .partnerships import get_partnership
@@ -197,24 +199,18 @@ def my_actions(request):
         .annotate(overdue=Case(When(due_date__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .order_by("overdue", "due_date", "pk")
     )
-    mine_only = request.GET.get("owner") == "me"
-    if mine_only:
-        actions = actions.filter(owner__user=request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        actions = actions.filter(Q(title__icontains=query) | Q(partnership__title__icontains=query))
-    pagination = paginate(request, actions)
-    for action in pagination["page_obj"]:
+    form = ActionFilter(request.GET, user=request.user)
+    context = list_context(request, form, form.filter_qs(actions), "actions")
+    for action in context["page_obj"]:
         action.can_manage = permissions.can_manage_actions(request.user, action.partnership)
+    header = [Column("Action"), Column("Owner"), Column("Due"), Column("Status")]
     return render(
         request,
         "partnerships/my_actions.html",
         {
-            **pagination,
-            "actions": pagination["page_obj"].object_list,
+            **context,
+            "header": table_header(header),
             "today": today,
-            "mine_only": mine_only,
-            "query": query,
             "status_choices": ActionStatus.choices,
         },
     )

@@ -2,64 +2,51 @@
 
 Every object is fetched through ``visible_to`` (a 404 outside the user's scope); what a user may
 change is asked of ``permissions`` (a 403 when they see it but may not change it); changes go
-through ``services``. The list stays a class-based ``ListView`` (its pagination and context are
-Django's own); every other page is a function.
+through ``services``. Every page is a function; the list uses ``core.lists`` like every other list.
 """
 
 import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, ProtectedError, Q
+from django.db.models import Count, ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
-from django.views.generic import ListView
 
+from core.lists import Column, list_context
 from core.views import apply_errors
 
 from .. import permissions, services
+from ..filters import OrganisationFilter
 from ..forms.organisations import ContactForm, OrganisationForm, UnitForm
-from ..models import Contact, Organisation, OrganisationKind, Region, Unit
+from ..models import Contact, Organisation, Unit
 
 
-class OrganisationListView(LoginRequiredMixin, ListView):
+@login_required
+def organisation_list(request):
     """The organisations a user may see, searchable and filterable by kind and region."""
-
-    template_name = "partnerships/organisation_list.html"
-    context_object_name = "organisations"
-    paginate_by = 25
-
-    def get_queryset(self):
-        queryset = Organisation.objects.visible_to(self.request.user).annotate(
-            unit_count=Count("units", distinct=True), contact_count=Count("contacts", distinct=True)
-        )
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            queryset = queryset.filter(Q(name__icontains=query) | Q(address__icontains=query))
-        kind = self.request.GET.get("kind", "")
-        if kind in OrganisationKind.values:
-            queryset = queryset.filter(kind=kind)
-        region = self.request.GET.get("region", "")
-        if region in Region.values:
-            queryset = queryset.filter(region=region)
-        return queryset.order_by("name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context.update(
-            query=self.request.GET.get("q", ""),
-            kind=self.request.GET.get("kind", ""),
-            region=self.request.GET.get("region", ""),
-            kinds=OrganisationKind.choices,
-            regions=Region.choices,
-            filter_querystring=params.urlencode(),
-            can_create_organisation=permissions.can_create_organisation(self.request.user),
-        )
-        return context
+    form = OrganisationFilter(request.GET)
+    organisations = Organisation.objects.visible_to(request.user).annotate(
+        unit_count=Count("units", distinct=True), contact_count=Count("contacts", distinct=True)
+    )
+    context = list_context(request, form, form.filter_qs(organisations), "organisations")
+    header = [
+        Column("Name", sort="name"),
+        Column("Kind", sort="kind"),
+        Column("Region", sort="region"),
+        Column("Units", css="text-end"),
+        Column("Contacts", css="text-end"),
+    ]
+    return render(
+        request,
+        "partnerships/organisation_list.html",
+        {
+            **context,
+            "header": form.header(header),
+            "can_create_organisation": permissions.can_create_organisation(request.user),
+        },
+    )
 
 
 @login_required

@@ -3,35 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.csv_export import csv_response
-from core.views import apply_errors, paginate
+from core.lists import Column, list_context
+from core.views import apply_errors
 
 from .. import permissions, services
+from ..filters import PartnershipFilter
 from ..forms.partnerships import PartnershipForm, StatusForm
-from ..health import LABELS, LEVELS, assess, filter_by_health, health_of, with_figures, with_health
-from ..models import Action, AgencyInvitation, Commitment, FocusArea, Partnership, PartnershipStatus, Region
+from ..health import LABELS, LEVELS, assess, health_of, with_figures, with_health
+from ..models import Action, AgencyInvitation, Commitment, Partnership
 from ..progress import progress_of
 from ..timeline import changes, timeline
-
-SORTS = {
-    "title": ("Title", [F("title").asc()]),
-    "status": ("Status", [F("status").asc(), F("title").asc()]),
-    "health": ("Health, worst first", [F("health_level").desc(nulls_last=True), F("title").asc()]),
-    "review": ("Next review", [F("next_review_date").asc(nulls_last=True), F("title").asc()]),
-    "engagement": ("Last engagement, oldest first", [F("last_engagement_on").asc(nulls_first=True), F("title").asc()]),
-}
-HEALTH_FILTERS = [
-    ("green", LABELS["green"]),
-    ("amber", LABELS["amber"]),
-    ("red", LABELS["red"]),
-    ("none", LABELS[None]),
-]
 
 
 def _int_param(request, name, default, maximum):
@@ -43,61 +30,36 @@ def _int_param(request, name, default, maximum):
 
 def filtered_partnerships(request):
     """The partnerships a user may see, with the list's search, filters and sort applied."""
-    params = request.GET
-    sort = params.get("sort", "") if params.get("sort", "") in SORTS else "title"
+    form = PartnershipFilter(request.GET)
     # Filtering or sorting by health assesses every partnership, not just a page of them: then
     # one grouped pass per table beats seven subqueries per partnership (0.2 s to 0.05 s for
     # an administrator's 10,000).
-    many = bool(params.get("health")) or sort in ("health", "engagement")
-    queryset = with_health(Partnership.objects.visible_to(request.user), many=many).select_related(
+    queryset = with_health(Partnership.objects.visible_to(request.user), many=form.assesses_every_row).select_related(
         "institution", "police_force"
     )
-    query = params.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(
-            Q(title__icontains=query) | Q(institution__name__icontains=query) | Q(police_force__name__icontains=query)
-        )
-    status = params.get("status", "")
-    if status in PartnershipStatus.values:
-        queryset = queryset.filter(status=status)
-    focus = params.get("focus", "")
-    if focus in FocusArea.values:
-        queryset = queryset.with_focus(focus)
-    region = params.get("region", "")
-    if region in Region.values:
-        queryset = queryset.filter(Q(institution__region=region) | Q(police_force__region=region))
-    queryset = filter_by_health(queryset, params.get("health", ""))
-    filters = {
-        "q": query,
-        "status": status,
-        "focus": focus,
-        "region": region,
-        "health": params.get("health", ""),
-        "sort": sort,
-    }
-    return queryset.order_by(*SORTS[sort][1], "pk"), filters
+    return form.filter_qs(queryset), form
 
 
 @login_required
 def partnership_list(request):
-    queryset, filters = filtered_partnerships(request)
-    pagination = paginate(request, queryset)
-    for partnership in pagination["page_obj"]:
+    queryset, form = filtered_partnerships(request)
+    context = list_context(request, form, queryset, "partnerships")
+    for partnership in context["page_obj"]:
         partnership.health_name = LEVELS.get(partnership.health_level)
     return render(
         request,
         "partnerships/partnership_list.html",
         {
-            **pagination,
-            "partnerships": pagination["page_obj"].object_list,
-            "filters": filters,
-            "filtering": any(filters[key] for key in ("q", "status", "focus", "region", "health")),
-            "statuses": PartnershipStatus.choices,
-            "focus_areas": FocusArea.choices,
-            "regions": Region.choices,
-            "health_filters": HEALTH_FILTERS,
-            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
-            "export_querystring": pagination["filter_querystring"],
+            **context,
+            "header": form.header(
+                [
+                    Column("Partnership", sort="title"),
+                    Column("Status", sort="status"),
+                    Column("Health", sort="health"),
+                    Column("Last engagement", sort="engagement"),
+                    Column("Next review", sort="review"),
+                ]
+            ),
             "can_create": permissions.can_create_partnership(request.user),
             "health_labels": LABELS,
         },

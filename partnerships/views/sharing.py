@@ -8,16 +8,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.client import client_address
-from core.views import apply_errors, paginate
+from core.lists import Column, list_context, table_header
+from core.views import apply_errors
 
 from .. import permissions, services
+from ..filters import ShareFilter
 from ..forms.partnerships import SUMMARY_MAX_LENGTH, FeedbackForm, ShareForm
 from ..models import Direction, InformationShare, ShareView
 from .partnerships import get_partnership
@@ -134,25 +135,25 @@ def shares_awaiting_feedback(request):
         .select_related("partnership__institution", "partnership__police_force")
         .order_by("shared_on", "pk")
     )
-    side = request.GET.get("side", "")
-    to_us = Q(direction=Direction.TO_POLICE, partnership__police_force_id=user.organisation_id) | Q(
-        direction=Direction.TO_INSTITUTION, partnership__institution_id=user.organisation_id
-    )
-    if side == "us":
-        shares = shares.filter(to_us)
-    elif side == "them":
-        shares = shares.exclude(to_us)
-    pagination = paginate(request, shares)
-    for share in pagination["page_obj"]:
+    form = ShareFilter(request.GET, user=user)
+    context = list_context(request, form, form.filter_qs(shares), "shares")
+    for share in context["page_obj"]:
         share.days_waiting = (today - share.shared_on).days
         share.ours_to_answer = share.receiving_organisation_id == user.organisation_id
+    header = [
+        Column("Shared"),
+        Column("Category"),
+        Column("Partnership"),
+        Column("Waiting"),
+        Column("Next step", hidden=True),
+    ]
     return render(
         request,
         "partnerships/shares_awaiting_feedback.html",
         {
-            **pagination,
-            "shares": pagination["page_obj"].object_list,
-            "side": side,
+            **context,
+            "header": table_header(header),
+            "tabs": form.tabs("side", ShareFilter.SIDES),
             "can_see_any": user.is_liaison_officer or user.is_administrator,
         },
     )

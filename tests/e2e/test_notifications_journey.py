@@ -66,7 +66,7 @@ def notification_list(page: Page) -> Locator:
 
 
 def tabs(page: Page) -> Locator:
-    return page.get_by_role("list", name="Which notifications")
+    return page.get_by_role("navigation", name="Which notifications")
 
 
 def user_menu(page: Page, user) -> Locator:

@@ -60,6 +60,7 @@ from accounts import services as account_services
 from accounts import two_factor
 from agreements.models import AgreementStatus
 from notifications.kinds import GROUPS
+from partnerships.filters import SORTS
 from partnerships.models import (
     ActionStatus,
     AgencyInvitation,
@@ -72,14 +73,13 @@ from partnerships.models import (
     Region,
     ShareCategory,
 )
-from partnerships.views.partnerships import SORTS
 from tests import factories
 from tests.factories import PASSWORD
 from tests.helpers import second_factor_device
 from training import services as training_services
 from training.compliance import STATUS_FILTERS
+from training.filters import Availability
 from training.models import BookingStatus, CalendarFeed, Course, Session, TrainingNeed
-from training.views.sessions import Availability
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ view module (``<app>/views.py`` and ``<app>/views/*.py``) and fails, with file a
   ``.update()``, ``.get_or_create()``, ``.update_or_create()``, ``.bulk_create()``,
   ``.bulk_update()``), whatever it is called on. The one exception is ``.update()`` on a name
   the same function made a dict: assigned from a dict display, ``dict(...)``, ``paginate(...)``
-  (core/views.py) or ``get_context_data(...)``; that is a template context, not a queryset;
+  (core/views.py), ``list_context(...)`` (core/lists.py) or ``get_context_data(...)``; that is
+  a template context, not a queryset;
 * any mention of ``transaction.atomic`` (or ``atomic`` imported from ``django.db.transaction``)
   or ``select_for_update``: locks and transactions belong in services.
 """
@@ -34,7 +35,7 @@ def view_modules() -> list[Path]:
     return found
 
 
-DICT_MAKERS = frozenset({"dict", "paginate", "get_context_data"})
+DICT_MAKERS = frozenset({"dict", "paginate", "list_context", "get_context_data"})
 
 
 def _makes_dict(value) -> bool:

@@ -19,9 +19,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.views import error_text, paginate
+from core.lists import Column, list_context, table_header
+from core.views import error_text
 
 from .. import calendar, permissions, services
+from ..filters import BookingFilter
 from ..forms import BookColleagueForm
 from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
 
@@ -267,28 +269,9 @@ def attendance(request, pk):
 def my_bookings(request):
     """The user's bookings (upcoming first, then past); liaison officers also see their institution's."""
     user = request.user
-    can_see_organisation = user.is_university_liaison
-    tab = "organisation" if can_see_organisation and request.GET.get("tab") == "organisation" else "mine"
-    bookings = Booking.objects.visible_to(user)
-    if tab == "organisation":
-        bookings = bookings.filter(attendee__organisation_id=user.organisation_id)
-    else:
-        bookings = bookings.filter(attendee=user)
-    status = request.GET.get("status", "")
-    if status in BookingStatus.values:
-        bookings = bookings.filter(status=status)
-    else:
-        status = ""
-    query = request.GET.get("q", "").strip()
-    if query:
-        match = Q(session__course__title__icontains=query)
-        if tab == "organisation":
-            match |= (
-                Q(attendee__first_name__icontains=query)
-                | Q(attendee__last_name__icontains=query)
-                | Q(attendee__username__icontains=query)
-            )
-        bookings = bookings.filter(match)
+    form = BookingFilter(request.GET, user=user)
+    tab = form.current_tab
+    bookings = form.filter_qs(Booking.objects.visible_to(user))
     now = timezone.now()
     past = Q(session__ends_at__lte=now)
     bookings = (
@@ -301,21 +284,22 @@ def my_bookings(request):
         )
         .order_by("is_past", F("upcoming_start").asc(nulls_last=True), F("past_start").desc(nulls_last=True), "pk")
     )
-    pagination = paginate(request, bookings)
-    for booking in pagination["page_obj"]:
+    context = list_context(request, form, bookings, "bookings")
+    for booking in context["page_obj"]:
         booking.may_cancel = booking.status != BookingStatus.CANCELLED and permissions.can_cancel(user, booking)
+    header = [Column("Session"), Column("When (UK time)")]
+    if tab == "organisation":
+        header.append(Column("Person"))
+    header += [Column("Status"), Column("Actions", hidden=True)]
     return render(
         request,
         "training/my_bookings.html",
         {
-            **pagination,
-            "bookings": pagination["page_obj"].object_list,
+            **context,
+            "header": table_header(header),
+            "tabs": form.tabs("tab", form.tab_choices),
             "tab": tab,
-            "can_see_organisation": can_see_organisation,
-            "status": status,
-            "statuses": BookingStatus.choices,
-            "query": query,
-            "filtered": bool(status or query),
+            "can_see_organisation": len(form.tab_choices) > 1,
         },
     )
 

@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from core.csv_export import csv_response
-from core.views import apply_errors, paginate
-from core.widgets import QuickSelect
+from core.lists import Column, list_context, table_header
+from core.views import apply_errors
 from partnerships.models import Organisation
 
 from .. import permissions, services
@@ -26,6 +26,7 @@ from ..compliance import (
     STATUS_FILTERS,
     compliance_matrix,
 )
+from ..filters import ComplianceFilter, InstitutionFilter
 from ..forms import NeedForm
 from ..models import TrainingNeed
 
@@ -58,15 +59,6 @@ def _institution(request):
     if institution is None:
         raise Http404("No such institution.")
     return institution, institutions
-
-
-def _institution_select(institutions, institution):
-    """An administrator's chooser of the 500-odd institutions, rendered without a template per option."""
-    if not institutions:  # everyone else sees only their own institution: no chooser
-        return ""
-    choices = [("", "Choose an institution"), *((org.pk, org.name) for org in institutions)]
-    widget = QuickSelect(attrs={"class": "form-select", "id": "id_institution"}, choices=choices)
-    return widget.render("institution", institution.pk if institution else "")
 
 
 def _needs_url(user, institution) -> str:
@@ -106,16 +98,19 @@ def needs(request):
         .select_related("course__provider")
         .order_by("role", "course__title", "pk")
     )
-    pagination = paginate(request, rows)
+    chooser = InstitutionFilter(request.GET, institutions=institutions)
+    context = list_context(request, chooser, rows, "needs")
+    header = [Column("Who"), Column("Course"), Column("Repeat")]
+    if can_manage:
+        header.append(Column("Actions", hidden=True))
     return render(
         request,
         "training/needs_list.html",
         {
-            **pagination,
-            "needs": pagination["page_obj"].object_list,
+            **context,
+            "header": table_header(header),
             "institution": institution,
             "institutions": institutions,
-            "institution_select": _institution_select(institutions, institution),
             "form": form,
             "can_manage": can_manage,
         },
@@ -141,19 +136,11 @@ def need_delete(request, pk):
 # Compliance
 
 
-def _filtered_matrix(request, institution):
+def _filtered_matrix(request, institution, institutions):
     """The matrix for ``institution`` with the page's search and status filter applied to its rows."""
-    rows, columns = compliance_matrix(institution, timezone.localdate())
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    if status not in dict(STATUS_FILTERS):
-        status = ""
-    if query:
-        needle = query.casefold()
-        rows = [row for row in rows if needle in row.search_text]
-    if status:
-        rows = [row for row in rows if status in row.statuses]
-    return rows, columns, {"q": query, "status": status}
+    form = ComplianceFilter(request.GET, institutions=institutions)
+    rows, columns = compliance_matrix(institution, timezone.localdate()) if institution else ([], [])
+    return form.filter_qs(rows), columns, form
 
 
 def _compliance_institution(request):
@@ -166,20 +153,18 @@ def _compliance_institution(request):
 def compliance(request):
     user = request.user
     institution, institutions = _compliance_institution(request)
-    rows, columns, filters = _filtered_matrix(request, institution) if institution else ([], [], {})
-    pagination = paginate(request, rows)
+    rows, columns, form = _filtered_matrix(request, institution, institutions)
+    context = list_context(request, form, rows, "rows")
     return render(
         request,
         "training/compliance.html",
         {
-            **pagination,
-            "rows": pagination["page_obj"].object_list,
+            **context,
+            "summary_header": table_header([Column("Course"), *(Column(label) for _, label in STATUS_FILTERS)]),
+            "header": table_header([Column("Person"), *(Column(column.title) for column in columns)]),
             "columns": columns,
             "institution": institution,
             "institutions": institutions,
-            "institution_select": _institution_select(institutions, institution),
-            "filters": filters,
-            "filtering": any(filters.values()),
             "statuses": STATUS_FILTERS,
             "needs_url": _needs_url(user, institution) if institution else reverse("training:needs"),
         },
@@ -189,10 +174,10 @@ def compliance(request):
 @login_required
 def compliance_csv(request):
     """The filtered matrix as CSV; every cell is neutralised so a spreadsheet runs no formula."""
-    institution, _ = _compliance_institution(request)
+    institution, institutions = _compliance_institution(request)
     if institution is None:
         raise Http404("Choose an institution.")
-    rows, columns, _ = _filtered_matrix(request, institution)
+    rows, columns, _ = _filtered_matrix(request, institution, institutions)
 
     def lines():
         yield ["Name", "Username", "Email", "Role", *(column.title for column in columns)]

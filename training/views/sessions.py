@@ -9,7 +9,7 @@ the current time zone, as are the times shown.
 import copy
 from calendar import MONDAY, Calendar
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,19 +22,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core.views import apply_errors, paginate
+from core.lists import Column, list_context, table_header
+from core.views import apply_errors
 from partnerships.models import Organisation
 
 from .. import permissions, services
-from ..forms import Availability, CancelSessionForm, CourseForm, SessionFilterForm, SessionForm
+from ..filters import CourseFilter, SessionFilter, start_of_day
+from ..forms import CancelSessionForm, CourseForm, SessionForm
 from ..models import BookingStatus, Course, Session, SessionStatus, duration_label
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the calendar's range; further out is a mistyped address
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight at the start of ``day`` in UK time, as an aware datetime."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _posted(request):
@@ -65,46 +62,21 @@ def _managed_session(request, pk) -> Session:
 @login_required
 def session_list(request):
     user = request.user
-    form = SessionFilterForm(request.GET, user=user)
-    filters = form.filters()
+    form = SessionFilter(request.GET, user=user)
     sessions = (
         Session.objects.visible_to(user)
         .with_places()
         .select_related("course__provider", "course__provider_unit", "offered_to__institution")
     )
-    if query := filters.get("q", "").strip():
-        sessions = sessions.filter(
-            Q(course__title__icontains=query)
-            | Q(course__provider__name__icontains=query)
-            | Q(course__provider_unit__name__icontains=query)
-        )
-    if "course" in filters:
-        sessions = sessions.filter(course=filters["course"])
-    if "provider" in filters:
-        sessions = sessions.filter(course__provider=filters["provider"])
-    if "date_from" in filters:
-        sessions = sessions.filter(starts_at__gte=start_of_day(filters["date_from"]))
-    if "date_to" in filters and filters["date_to"] < date.max:
-        sessions = sessions.filter(starts_at__lt=start_of_day(filters["date_to"] + timedelta(days=1)))
-    availability = filters.get("availability")
-    if availability == Availability.PLACES:
-        sessions = sessions.filter(status=SessionStatus.SCHEDULED, places_left__gt=0)
-    elif availability == Availability.WAITLIST:
-        sessions = sessions.filter(status=SessionStatus.SCHEDULED, places_left__lte=0)
-    if filters.get("past"):
-        sessions = sessions.order_by("-starts_at", "-pk")  # most recent first
-    else:
-        sessions = sessions.filter(ends_at__gt=timezone.now()).order_by("starts_at", "pk")
-    pagination = paginate(request, sessions)
+    context = list_context(request, form, form.filter_qs(sessions), "sessions")
+    header = [Column(label) for label in ("Date and time", "Course", "Provider", "Venue", "Places", "Status")]
     return render(
         request,
         "training/session_list.html",
         {
-            **pagination,
-            "sessions": pagination["page_obj"].object_list,
-            "form": form,
-            "filtering": bool(set(filters) - {"past"}),
-            "past": bool(filters.get("past")),
+            **context,
+            "header": table_header(header),
+            "past": form.include_past,
             "can_create": permissions.can_manage_training(user, user.organisation),
         },
     )
@@ -182,33 +154,23 @@ def course_list(request):
             ),
         )
     )
-    providers = Organisation.objects.filter(pk__in=courses.values("provider_id"))
-    query = request.GET.get("q", "").strip()
-    if query:
-        courses = courses.filter(
-            Q(title__icontains=query)
-            | Q(provider__name__icontains=query)
-            | Q(provider_unit__name__icontains=query)
-            | Q(audience__icontains=query)
-            | Q(topics__icontains=query)
-        )
-    provider = request.GET.get("provider", "")
-    if provider.isdecimal() and provider.isascii():
-        courses = courses.filter(provider_id=int(provider))
-    pagination = paginate(request, courses.order_by("title", "pk"))
-    for course in pagination["page_obj"]:
+    providers = Organisation.objects.filter(pk__in=courses.values("provider_id")).only("pk", "name").order_by("name")
+    form = CourseFilter(request.GET, providers=providers)
+    context = list_context(request, form, form.filter_qs(courses).order_by("title", "pk"), "courses")
+    for course in context["page_obj"]:
         course.can_manage = permissions.can_manage_training(user, course.provider)
         course.length = duration_label(course.duration_minutes)
+    can_create = permissions.can_manage_training(user, user.organisation)
+    header = [Column("Course"), Column("Provider"), Column("Length"), Column("Next date")]
+    if can_create:
+        header.append(Column("Actions", hidden=True))
     return render(
         request,
         "training/course_list.html",
         {
-            **pagination,
-            "courses": pagination["page_obj"].object_list,
-            "providers": providers,
-            "filters": {"q": query, "provider": provider},
-            "filtering": bool(query or provider),
-            "can_create": permissions.can_manage_training(user, user.organisation),
+            **context,
+            "header": table_header(header),
+            "can_create": can_create,
         },
     )
 

@@ -1,0 +1,186 @@
+"""Training's list filters (the pattern is in core/lists.py). Dates are days in Europe/London."""
+
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from core.lists import FilterForm
+from core.widgets import DateInput, QuickSelect
+from partnerships.models import Organisation
+
+from .compliance import STATUS_FILTERS
+from .models import BookingStatus, Course, SessionStatus
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in UK time, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+class Availability:
+    PLACES = "places"
+    WAITLIST = "waitlist"
+    CHOICES = [("", "Any"), (PLACES, "Has places"), (WAITLIST, "Full (waitlist only)")]
+
+
+class SessionFilter(FilterForm):
+    """The session list: upcoming sessions soonest first, or with past ones most recent first."""
+
+    q = forms.CharField(label="Search by course or provider", required=False, max_length=200)
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.none(), required=False, empty_label="Any course", widget=QuickSelect
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, empty_label="Any provider", widget=QuickSelect
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+    availability = forms.ChoiceField(choices=Availability.CHOICES, required=False, label="Places", widget=QuickSelect)
+    past = forms.BooleanField(label="Include past sessions", required=False)
+
+    search_fields = ("course__title", "course__provider__name", "course__provider_unit__name")
+    not_filters = ("past",)
+    layout = {"q": "col-lg-4", "course": "col-sm-6 col-lg-4", "provider": "col-sm-6 col-lg-4"}
+    layout |= {"availability": "col-sm-6 col-lg-2", "past": "col-sm-6 col-lg-2"}
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        courses = Course.objects.visible_to(user).order_by("title")
+        self.fields["course"].queryset = courses.only("pk", "title")
+        self.fields["provider"].queryset = Organisation.objects.filter(pk__in=courses.values("provider_id")).only(
+            "pk", "name"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "Choose a “to” date on or after the “from” date.")
+        return cleaned
+
+    @property
+    def include_past(self) -> bool:
+        return bool(self.values.get("past"))
+
+    def filter_course(self, queryset, course):
+        return queryset.filter(course=course)
+
+    def filter_provider(self, queryset, provider):
+        return queryset.filter(course__provider=provider)
+
+    def filter_date_from(self, queryset, day):
+        return queryset.filter(starts_at__gte=start_of_day(day))
+
+    def filter_date_to(self, queryset, day):
+        if day == date.max:
+            return queryset
+        return queryset.filter(starts_at__lt=start_of_day(day + timedelta(days=1)))
+
+    def filter_availability(self, queryset, value):
+        if value == Availability.PLACES:
+            return queryset.filter(status=SessionStatus.SCHEDULED, places_left__gt=0)
+        return queryset.filter(status=SessionStatus.SCHEDULED, places_left__lte=0)
+
+    def filter_qs(self, queryset):
+        queryset = super().filter_qs(queryset)
+        if self.include_past:
+            return queryset.order_by("-starts_at", "-pk")  # most recent first
+        return queryset.filter(ends_at__gt=timezone.now()).order_by("starts_at", "pk")
+
+
+class CourseFilter(FilterForm):
+    q = forms.CharField(label="Search by title, topic, audience or provider", required=False)
+    provider = forms.TypedChoiceField(label="Provider", required=False, coerce=int, widget=QuickSelect)
+
+    search_fields = ("title", "provider__name", "provider_unit__name", "audience", "topics")
+    layout = {"q": "col-lg-5", "provider": "col-sm-6 col-lg-4"}
+
+    def __init__(self, data=None, *, providers, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["provider"].choices = [("", "Any provider"), *((org.pk, org.name) for org in providers)]
+
+    def filter_provider(self, queryset, pk):
+        return queryset.filter(provider_id=pk)
+
+
+class BookingFilter(FilterForm):
+    """A user's bookings, or (a tab for university liaison officers) their institution's."""
+
+    tab = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label="Search by course", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *BookingStatus.choices])
+
+    not_filters = ("tab",)
+    layout = {"q": "col-md-5", "status": "col-md-4"}
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.user = user
+        self.tab_choices = [("", "Mine")]
+        if user.is_university_liaison:
+            self.tab_choices.append(("organisation", user.organisation.name))
+        self.fields["tab"].choices = self.tab_choices
+        if self.current_tab == "organisation":
+            self.fields["q"].label = "Search by course or person"
+
+    @property
+    def current_tab(self) -> str:
+        return self.values.get("tab") or "mine"
+
+    def filter_q(self, queryset, value):
+        query = value.strip()
+        match = Q(session__course__title__icontains=query)
+        if self.current_tab == "organisation":
+            match |= (
+                Q(attendee__first_name__icontains=query)
+                | Q(attendee__last_name__icontains=query)
+                | Q(attendee__username__icontains=query)
+            )
+        return queryset.filter(match)
+
+    def filter_status(self, queryset, value):
+        return queryset.filter(status=value)
+
+    def filter_qs(self, queryset):
+        if self.current_tab == "organisation":
+            queryset = queryset.filter(attendee__organisation_id=self.user.organisation_id)
+        else:
+            queryset = queryset.filter(attendee=self.user)
+        return super().filter_qs(queryset)
+
+
+class InstitutionFilter(FilterForm):
+    """An administrator's choice of institution (everyone else sees only their own: no field)."""
+
+    institution = forms.ChoiceField(label="Institution", required=False, widget=QuickSelect)
+
+    not_filters = ("institution",)
+    layout = {"institution": "col-md-6"}
+
+    def __init__(self, data=None, *, institutions, **kwargs):
+        super().__init__(data, **kwargs)
+        if institutions:
+            choices = [("", "Choose an institution"), *((org.pk, org.name) for org in institutions)]
+            self.fields["institution"].choices = choices
+        else:
+            del self.fields["institution"]
+
+
+class ComplianceFilter(InstitutionFilter):
+    """The compliance matrix's rows (a list, not a queryset), by name and status."""
+
+    q = forms.CharField(
+        label="Name", required=False, widget=forms.TextInput(attrs={"placeholder": "Name, username or email"})
+    )
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *STATUS_FILTERS])
+
+    layout = {"institution": "col-lg-4", "q": "col-sm-6 col-lg-4", "status": "col-sm-6 col-lg-2"}
+
+    def filter_q(self, rows, value):
+        needle = value.strip().casefold()
+        return [row for row in rows if needle in row.search_text]
+
+    def filter_status(self, rows, value):
+        return [row for row in rows if value in row.statuses]
