@@ -286,6 +286,8 @@ def accept(request, token):
                 return render(request, "people/invitation_refused.html", {"reason": error_text(error)}, status=410)
             apply_errors(form, error)
         else:
+            # Signing in is logged (axes logs the address): not with the token in it, even spent.
+            request.path_info = request.path = reverse("people:accept", args=["accepted"])
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.first_name or user}. Your username is {user.username}.")
             return redirect("portal:dashboard")
