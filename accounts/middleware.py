@@ -18,7 +18,7 @@ SECOND_STEP_VIEWS = frozenset({"two_factor_verify", "logout"})
 # replacing it needs the current one first).
 SETUP_VIEW = "two_factor_setup"
 # Public pages that anyone may open without logging in: half signed in opens nothing more.
-PUBLIC_VIEWS = frozenset({"security_txt", "agreements:verify", "training:feed"})
+PUBLIC_VIEWS = frozenset({"security_txt", "agreements:verify", "training:feed", "people:accept"})
 
 
 def allowed_half_signed_in(view_name: str, user) -> bool:

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "partnerships",
     "agreements",
     "training",
+    "people",
     "notifications",
     "portal",
     "demo",
@@ -334,6 +335,9 @@ CONTENT_SECURITY_POLICY = {
 # Two-factor authentication (django-otp: TOTP apps and one-time recovery codes). Required for
 # these roles; anyone else may turn it on for themselves, and is then always asked for a code.
 TWO_FACTOR_REQUIRED_ROLES = ["administrator", "police_liaison"]
+
+# How long the link in an invitation to the portal works (people/services.py).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 OTP_TOTP_ISSUER = "Partnership Portal"
 # Signing, new recovery codes, turning two-factor off and changing the password ask again for
 # the password and a current code; a check is good for this many seconds (signing: every time).
@@ -345,6 +349,7 @@ RATE_LIMITS = {
     "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 5), 15 * 60),
     "verify": (env_int("RATE_LIMIT_VERIFY", 30), 60),
     "two_factor": (env_int("RATE_LIMIT_TWO_FACTOR", 10), 5 * 60),
+    "invitation": (env_int("RATE_LIMIT_INVITATION", 30), 60),
 }
 if os.environ.get("CACHE_URL", "").strip():
     CACHES = {"default": env_url("CACHE_URL", environ.Env.cache_url_config, "")}

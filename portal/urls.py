@@ -22,5 +22,6 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("training/", include("training.urls")),
     path("notifications/", include("notifications.urls")),
+    path("people/", include("people.urls")),
     path("admin/", admin.site.urls),
 ]

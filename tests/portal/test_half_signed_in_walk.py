@@ -79,7 +79,7 @@ def test_the_views_open_half_signed_in_are_few_and_named():
     """Adding a view to the list in accounts/middleware.py is a decision: this test names it."""
     assert {"two_factor_verify", "logout"} == SECOND_STEP_VIEWS
     assert SETUP_VIEW == "two_factor_setup"
-    assert {"security_txt", "agreements:verify", "training:feed"} == PUBLIC_VIEWS
+    assert {"security_txt", "agreements:verify", "training:feed", "people:accept"} == PUBLIC_VIEWS
     for name in PUBLIC_VIEWS:
         assert name in PATHS
 

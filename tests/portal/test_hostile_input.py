@@ -58,6 +58,7 @@ from icalendar import Calendar
 
 from accounts import services as account_services
 from accounts import two_factor
+from accounts.models import Role
 from agreements.models import AgreementStatus
 from notifications.kinds import GROUPS
 from partnerships.filters import SORTS
@@ -73,6 +74,8 @@ from partnerships.models import (
     Region,
     ShareCategory,
 )
+from people import services as people_services
+from people.models import Invitation, hash_token
 from tests import factories
 from tests.factories import PASSWORD
 from tests.helpers import second_factor_device
@@ -1063,6 +1066,31 @@ FORMS = [
         base=lambda f: {"email": f.staff_member.email},
         fields=lambda f: {"email": EMAIL},
     ),
+    # People
+    FormCase(
+        "people_invite",
+        "people:invite",
+        "university_liaison",
+        kwargs=lambda f: {"pk": f.university.pk},
+        base=lambda f: {"first_name": "Ada", "last_name": "Byron", "email": "ada@example.org", "role": "staff"},
+        fields=lambda f: {"first_name": TEXT, "last_name": TEXT, "email": EMAIL, "role": choice(*Role.values)},
+    ),
+    FormCase(
+        "people_change_role",
+        "people:change_role",
+        "university_liaison",
+        kwargs=lambda f: {"pk": f.staff_member.pk},
+        base=lambda f: {"role": "university_liaison"},
+        fields=lambda f: {"role": choice(*Role.values)},
+    ),
+    FormCase(
+        "people_accept",
+        "people:accept",
+        None,
+        kwargs=lambda f: {"token": f.invitation_token},
+        base=lambda f: {"password": "a new and long passphrase", "password_again": "a new and long passphrase"},
+        fields=lambda f: {"password": PASSWORD_FIELD, "password_again": PASSWORD_FIELD},
+    ),
     FormCase(
         "password_reset_confirm",
         "password_reset_confirm",
@@ -1090,6 +1118,18 @@ SEARCHES = [
             "page": param(1, 2),
         },
         needs=("action",),
+    ),
+    FormCase(
+        "organisation_people",
+        "people:organisation_people",
+        "university_liaison",
+        kwargs=lambda f: {"pk": f.university.pk},
+        fields=lambda f: {
+            "q": TEXT,
+            "role": param(*Role.values),
+            "status": param("active", "deactivated"),
+            "page": param(1, 2),
+        },
     ),
     FormCase(
         "partnership_export",
@@ -1282,6 +1322,10 @@ NOT_FORMS = {
     "two_factor_manage": "a page",
     "two_factor_recovery_codes": "a button: posts no fields",
     "two_factor_off": "a button: posts no fields",
+    "people:invitation_resend": "a confirmation: posts no fields",
+    "people:invitation_withdraw": "a confirmation: posts no fields",
+    "people:deactivate": "a confirmation: posts no fields",
+    "people:reactivate": "a confirmation: posts no fields",
 }
 
 
@@ -1319,6 +1363,17 @@ def invitation(partnership, agency_liaison, university_liaison):
     return AgencyInvitation.objects.create(
         partnership=partnership, organisation=agency_liaison.organisation, invited_by=university_liaison
     )
+
+
+@pytest.fixture
+def invitation_token(university, administrator, settings):
+    """The token of an invitation to the university, for the public page that accepts it (its
+    rate limit raised: the examples all come from one address)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "invitation": (10_000, 60)}
+    invitation = people_services.invite(administrator, university, "invited@example.org", "Ines", "Vited", "staff")
+    token = "hostile-input-invitation-token"
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
+    return token
 
 
 @pytest.fixture
@@ -1585,6 +1640,7 @@ WITHOUT_TEXT = {
     "attendance",
     "training_needs",
     "feed_settings",
+    "people_change_role",
     "notification_settings",
 }
 WITH_TEXT = [case for case in FORMS if case.name not in WITHOUT_TEXT]

@@ -36,6 +36,7 @@ from agreements import services as agreement_services
 from agreements.models import Agreement
 from notifications.models import Notification
 from partnerships.models import AgencyInvitation
+from people import services as people_services
 from tests import factories
 from tests.fixtures.agreements import FIELDS
 from training import services as training_services
@@ -190,6 +191,15 @@ SCOPED: dict[str, Scoped] = {
     "training:need_delete": Scoped(pk("need")),
     # Notifications: the university liaison officer's own.
     "notifications:open": Scoped(pk("notification")),
+    # People: the organisation's own liaison officers (or an administrator) and nobody else; the
+    # university's people page, a staff member of it, an invitation to it.
+    "people:organisation_people": Scoped(pk("university", "police_force"), insider="administrator"),
+    "people:invite": Scoped(pk("university", "police_force"), insider="administrator"),
+    "people:invitation_resend": Scoped(pk("person_invitation")),
+    "people:invitation_withdraw": Scoped(pk("person_invitation")),
+    "people:change_role": Scoped(pk("colleague")),
+    "people:deactivate": Scoped(pk("colleague")),
+    "people:reactivate": Scoped(pk("former_colleague")),
 }
 
 # Sent on every response, whatever the page (tests/portal/test_security_headers.py checks values).
@@ -245,6 +255,7 @@ UNSCOPED: dict[str, str] = {
     "notifications:list": "the user's own notifications",
     "notifications:mark_all_read": "marks the user's own notifications read",
     "notifications:settings": "the user's own settings",
+    "people:accept": "public by design: the single-use token in the emailed invitation is the credential",
 }
 
 
@@ -328,7 +339,16 @@ def owned(
         title="Your place on Sexual assault awareness",
         url=session.get_absolute_url(),
     )
+    # A colleague the university's liaison officer may change, one deactivated, and an invitation.
+    colleague = factories.UserFactory(organisation=university, username="colleague")
+    former_colleague = factories.UserFactory(organisation=university, username="former", is_active=False)
+    person_invitation = people_services.invite(
+        university_liaison, university, "invited@example.org", "Ines", "Invited", "staff"
+    )
     return SimpleNamespace(
+        colleague=colleague,
+        former_colleague=former_colleague,
+        person_invitation=person_invitation,
         people={
             "university_liaison": university_liaison,
             "staff": staff_member,
@@ -567,13 +587,14 @@ def test_admin_site_is_closed_to_unrelated_users(client, owned, unrelated):
 
 @pytest.mark.django_db
 def test_public_urls_open_only_what_their_secret_names(client, owned, unrelated):
-    """The two public URLs (UNSCOPED) answer 404 for anything but a signed agreement or a live token."""
+    """The public URLs (UNSCOPED) answer 404 for anything but a signed agreement or a live token."""
     unsigned = reverse("agreements:verify", args=[owned.reworked_agreement.public_id])
     unknown_token = reverse("training:feed", args=["not-a-token"])
+    unknown_invitation = reverse("people:accept", args=["not-a-token"])
     failures = []
     for persona, user in unrelated.items():
         act_as(client, user)
-        for url in (unsigned, unknown_token):
+        for url in (unsigned, unknown_token, unknown_invitation):
             response, body = send(client, "GET", url)
             if response.status_code != 404:
                 failures.append(f"{url} as {persona}: {response.status_code}{shown(response, body)}; expected 404")
