@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,15 +19,15 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
+from core.lists import Column, list_context
 from core.ratelimit import rate_limited
-from core.views import apply_errors, error_text, paginate
+from core.views import apply_errors, error_text
 from partnerships.models import Organisation
 
 from . import permissions, services
+from .filters import PeopleFilter
 from .forms import AcceptForm, InvitationForm, RoleForm
 from .models import Invitation, PersonChange
-
-STATUSES = [("active", "Active"), ("deactivated", "Deactivated")]
 
 
 def _organisation(request, pk) -> Organisation:
@@ -62,41 +62,33 @@ def _people_page(organisation) -> str:
 def organisation_people(request, pk):
     """The organisation's people (searchable, by role and status), its open invitations and recent changes."""
     organisation = _organisation(request, pk)
+    form = PeopleFilter(request.GET)
     people = User.objects.filter(organisation=organisation).annotate(
         two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        people = people.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(username__icontains=query)
-        )
-    role = request.GET.get("role", "")
-    if role in Role.values:
-        people = people.filter(role=role)
-    status = request.GET.get("status", "")
-    if status == "active":
-        people = people.filter(is_active=True)
-    elif status == "deactivated":
-        people = people.filter(is_active=False)
-    invitations = list(Invitation.objects.unanswered().filter(organisation=organisation).select_related("invited_by"))
+    header = [
+        Column("Name", sort="name"),
+        Column("Email"),
+        Column("Role", sort="role"),
+        Column("Status"),
+        Column("Last sign-in", sort="last_login"),
+        Column("Two-factor"),
+        Column("Change", hidden=True),
+    ]
+    invitations = list(
+        Invitation.objects.unanswered().filter(organisation=organisation).select_related("invited_by", "organisation")
+    )
     for invitation in invitations:
         invitation.manageable = permissions.can_manage_invitation(request.user, invitation)
     context = {
+        **list_context(request, form, form.filter_qs(people), "people"),
+        "header": form.header(header),
         "organisation": organisation,
-        "query": query,
-        "role": role,
-        "status": status,
-        "roles": Role.choices,
-        "statuses": STATUSES,
         "invitations": invitations,
         "changes": PersonChange.objects.filter(organisation=organisation).select_related("person", "invitation", "by")[
             :10
         ],
         "can_invite": permissions.can_invite(request.user, organisation),
-        **paginate(request, people.order_by("last_name", "first_name", "username")),
     }
     for person in context["page_obj"]:
         person.manageable = permissions.can_manage_person(request.user, person)

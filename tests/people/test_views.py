@@ -12,6 +12,7 @@ from accounts.models import Role, User
 from people import services
 from people.models import Invitation
 from tests import factories
+from tests.helpers import assert_fixed_queries
 
 NEW_PASSWORD = "a long and new passphrase"
 
@@ -178,3 +179,29 @@ def test_a_signed_in_visitor_is_told_to_log_out_first(client, staff_member, invi
     response = client.get(reverse("people:accept", args=[token]))
     assert "log out first" in response.content.decode()
     assert not User.objects.filter(email="new.officer@example.org").exists()
+
+
+def test_the_people_page_runs_the_same_queries_for_5_or_30_people(
+    client, university_liaison, university, administrator
+):
+    factories.UserFactory.create_batch(4, organisation=university, role=Role.STAFF)
+    services.invite(administrator, university, "first@example.org", "Fay", "First", Role.STAFF)
+    client.force_login(university_liaison)
+
+    def add_rows():
+        factories.UserFactory.create_batch(25, organisation=university, role=Role.STAFF)
+        for n in range(5):
+            services.invite(administrator, university, f"more{n}@example.org", "Mo", f"More {n}", Role.STAFF)
+
+    assert_fixed_queries(client, people_url(university), add_rows, budget=14)
+
+
+def test_the_people_page_sorts_and_ignores_nonsense(client, university_liaison, university, staff_member):
+    client.force_login(university_liaison)
+
+    by_role = client.get(people_url(university), {"sort": "role"})
+    nonsense = client.get(people_url(university), {"sort": "password", "role": "superuser", "page": "x"})
+
+    assert by_role.status_code == nonsense.status_code == 200
+    assert 'aria-sort="ascending"' in by_role.content.decode()
+    assert staff_member.email in nonsense.content.decode()
