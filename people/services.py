@@ -26,6 +26,8 @@ from .models import ChangeKind, Invitation, InvitationState, PersonChange, hash_
 logger = logging.getLogger("portal.people")
 
 LIAISON_ROLES = (Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON)
+# An invitation is sent again at most this often: each sending is an email to the address.
+RESEND_AFTER = timedelta(minutes=5)
 
 
 def _record(organisation, kind, by, *, person=None, invitation=None, detail="") -> PersonChange:
@@ -99,6 +101,8 @@ def invite(by, organisation, email: str, first_name: str, last_name: str, role: 
                     "and the link still works. Send that invitation again instead, or withdraw it first."
                 }
             )
+        if not permissions.can_see_people(by, earlier.organisation):
+            raise ValidationError({"email": "This address has an invitation from another organisation waiting."})
         # An expired invitation nobody answered gives way to the new one.
         earlier.withdrawn_at = timezone.now()
         earlier.save(update_fields=["withdrawn_at"])
@@ -123,8 +127,10 @@ def invite(by, organisation, email: str, first_name: str, last_name: str, role: 
     return invitation
 
 
-def _locked(invitation) -> Invitation:
-    return Invitation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invitation.pk)
+def _locked(invitation, **match) -> Invitation | None:
+    """The invitation's row, locked; None when ``match`` (the token's hash) no longer holds."""
+    rows = Invitation.objects.select_for_update(of=("self",)).select_related("organisation")
+    return rows.filter(pk=invitation.pk, **match).first()
 
 
 def _still_unanswered(invitation) -> None:
@@ -141,6 +147,12 @@ def resend(invitation, by) -> Invitation:
     if not permissions.can_manage_invitation(by, invitation):
         raise ValidationError("You cannot send this invitation.")
     _still_unanswered(invitation)
+    if invitation.last_sent_at and timezone.now() - invitation.last_sent_at < RESEND_AFTER:
+        raise ValidationError(
+            f"The invitation to {invitation.name} was sent at {timezone.localtime(invitation.last_sent_at):%H:%M}. "
+            "Emails can take a few minutes: ask them to check their junk folder, and send it again later if "
+            "it has not arrived."
+        )
     token = _new_token(invitation)
     invitation.save(update_fields=["token_hash", "last_sent_at", "expires_at"])
     _record(invitation.organisation, ChangeKind.RESENT, by, invitation=invitation)
@@ -221,10 +233,19 @@ def accept(token: str, password: str) -> User:
     """Create the invited person's account with the password they chose; the link then stops working."""
     invitation = Invitation.objects.for_token(token)
     if invitation is not None:
-        invitation = _locked(invitation)
+        # Locked by the token's hash too: a link sent again meanwhile has a new hash.
+        invitation = _locked(invitation, token_hash=invitation.token_hash)
     error = refusal(invitation)
     if error is not None:
         raise error
+    inviter = invitation.invited_by
+    if not (inviter.is_active and permissions.can_manage_invitation(inviter, invitation)):
+        raise ValidationError(
+            f"{inviter} can no longer invite people as a {_role_label(invitation.role).lower()}, so this invitation "
+            f"no longer works. If you still need an account, ask a liaison officer of {invitation.organisation.name} "
+            "or the portal's administrators to invite you again.",
+            code="withdrawn",
+        )
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError(
             "An account with this email address exists already. Log in with it, or reset its password "
@@ -265,6 +286,14 @@ def accept(token: str, password: str) -> User:
 
 
 def _lock_person(person) -> User:
+    """Lock the organisation's active liaison officers (in key order, so two changes at once wait
+    for each other rather than deadlock), then ``person``."""
+    list(
+        User.objects.select_for_update(of=("self",))
+        .filter(organisation_id=person.organisation_id, role__in=LIAISON_ROLES, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     return User.objects.select_for_update(of=("self",)).get(pk=person.pk)
 
 
@@ -273,8 +302,7 @@ def _keeps_a_liaison_officer(person, action: str) -> None:
     if person.role not in LIAISON_ROLES or not person.is_active:
         return
     others = list(
-        User.objects.select_for_update(of=("self",))
-        .filter(organisation_id=person.organisation_id, role__in=LIAISON_ROLES, is_active=True)
+        User.objects.filter(organisation_id=person.organisation_id, role__in=LIAISON_ROLES, is_active=True)
         .exclude(pk=person.pk)
         .values_list("pk", flat=True)
     )
@@ -298,7 +326,12 @@ def change_role(person, role: str, by) -> User:
         _keeps_a_liaison_officer(person, "given another role")
     before = person.role
     person.role = role
-    person.save(update_fields=["role"])
+    fields = ["role"]
+    if role != Role.ADMINISTRATOR and (person.is_superuser or person.is_staff):
+        # Otherwise is_administrator (role or superuser) would keep every right of the old role.
+        person.is_superuser = person.is_staff = False
+        fields += ["is_superuser", "is_staff"]
+    person.save(update_fields=fields)
     _record(
         person.organisation,
         ChangeKind.ROLE_CHANGED,

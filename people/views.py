@@ -96,6 +96,7 @@ def organisation_people(request, pk):
 
 
 @login_required
+@rate_limited("invitation_send")
 @require_http_methods(["GET", "POST"])
 def invite(request, pk):
     organisation = _organisation(request, pk)
@@ -146,6 +147,7 @@ def _invitation_action(request, pk, *, service, verb: str, done: str, consequenc
 
 
 @login_required
+@rate_limited("invitation_send")
 @require_http_methods(["GET", "POST"])
 def resend_invitation(request, pk):
     return _invitation_action(
@@ -279,7 +281,7 @@ def accept(request, token):
             apply_errors(form, error)
         else:
             # Signing in is logged (axes logs the address): not with the token in it, even spent.
-            request.path_info = request.path = reverse("people:accept", args=["accepted"])
+            request.path_info = request.path = request.META["PATH_INFO"] = reverse("people:accept", args=["accepted"])
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.first_name or user}. Your username is {user.username}.")
             return redirect("portal:dashboard")

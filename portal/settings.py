@@ -350,6 +350,8 @@ RATE_LIMITS = {
     "verify": (env_int("RATE_LIMIT_VERIFY", 30), 60),
     "two_factor": (env_int("RATE_LIMIT_TWO_FACTOR", 10), 5 * 60),
     "invitation": (env_int("RATE_LIMIT_INVITATION", 30), 60),
+    # Invitations sent or sent again, per address: each is an email to an address someone typed.
+    "invitation_send": (env_int("RATE_LIMIT_INVITATION_SEND", 30), 60 * 60),
 }
 if os.environ.get("CACHE_URL", "").strip():
     CACHES = {"default": env_url("CACHE_URL", environ.Env.cache_url_config, "")}
@@ -358,11 +360,14 @@ if os.environ.get("CACHE_URL", "").strip():
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@example.org")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Paths with a secret in them (core/logging.py): an invitation link, a password-reset link.
+LOG_REDACT = [r"(/people/invitation/)[^/\s\"']+", r"(/accounts/reset/[^/\s]+/)[^/\s\"']+"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "core.logging.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

@@ -202,7 +202,9 @@ def test_an_unknown_token_is_refused(db):
 
 def test_sending_again_makes_a_new_link_and_expiry(invited, administrator, django_capture_on_commit_callbacks):
     invitation, old_token = invited
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(days=1), last_sent_at=timezone.now() - timedelta(days=8)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.resend(invitation, by=administrator)
     new_token = _token(mail.outbox[-1])
@@ -280,3 +282,69 @@ def test_the_last_active_liaison_officer_stays(administrator, university_liaison
         services.change_role(university_liaison, Role.STAFF, by=administrator)
     services.change_role(staff_member, Role.UNIVERSITY_LIAISON, by=administrator)
     services.deactivate(university_liaison, by=administrator)
+
+
+# --- Review: what an attacker tried ----------------------------------------------------------
+
+
+def test_an_invitation_is_sent_again_at_most_every_five_minutes(invited, administrator):
+    invitation, _ = invited
+    with pytest.raises(ValidationError, match="Emails can take a few minutes"):
+        services.resend(invitation, by=administrator)
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now() - timedelta(minutes=6))
+    services.resend(invitation, by=administrator)
+
+
+def test_a_link_sent_again_while_the_old_one_is_being_accepted_does_not_let_the_old_one_in(
+    invited, administrator, monkeypatch
+):
+    invitation, old_token = invited
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now() - timedelta(minutes=6))
+    looked_up = Invitation.objects.for_token
+
+    def resend_in_between(token):
+        found = looked_up(token)
+        services.resend(invitation, by=administrator)  # a new hash lands before the row is locked
+        return found
+
+    monkeypatch.setattr(Invitation.objects, "for_token", resend_in_between)
+    with pytest.raises(ValidationError) as refused:
+        services.accept(old_token, NEW_PASSWORD)
+    assert refused.value.code == "unknown"
+    assert not User.objects.filter(email__iexact=invitation.email).exists()
+
+
+def test_an_invitation_dies_with_its_inviters_right_to_send_it(university_liaison, university, administrator):
+    invitation = services.invite(university_liaison, university, "crony@example.org", "Cal", "Crony", Role.STAFF)
+    token = "t" * 43
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
+    factories.UserFactory(organisation=university, role=Role.UNIVERSITY_LIAISON)  # so the inviter can go
+    services.deactivate(university_liaison, by=administrator)
+
+    with pytest.raises(ValidationError, match="can no longer invite people"):
+        services.accept(token, NEW_PASSWORD)
+    assert not User.objects.filter(email="crony@example.org").exists()
+
+
+def test_a_demoted_administrator_keeps_none_of_an_administrators_rights(administrator):
+    other = factories.AdministratorFactory(organisation=administrator.organisation)
+    assert other.is_superuser and other.is_administrator
+
+    services.change_role(other, Role.STAFF, by=administrator)
+
+    other.refresh_from_db()
+    assert other.role == Role.STAFF
+    assert not other.is_superuser and not other.is_staff and not other.is_administrator
+
+
+def test_a_liaison_officer_cannot_withdraw_another_organisations_expired_invitation(
+    invited, university_liaison, university
+):
+    invitation, _ = invited
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
+
+    with pytest.raises(ValidationError, match="invitation from another organisation"):
+        services.invite(university_liaison, university, invitation.email, "Sam", "Patel", Role.STAFF)
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is None
+    assert not PersonChange.objects.filter(organisation=invitation.organisation, by=university_liaison).exists()

@@ -205,3 +205,41 @@ def test_the_people_page_sorts_and_ignores_nonsense(client, university_liaison, 
     assert by_role.status_code == nonsense.status_code == 200
     assert 'aria-sort="ascending"' in by_role.content.decode()
     assert staff_member.email in nonsense.content.decode()
+
+
+def test_an_invitation_link_in_a_refused_request_is_not_logged(invitation_and_token):
+    """A POST without its CSRF cookie is logged by Django and by the portal's security log, with
+    the path: core/logging.py keeps the token out of every line the console handler writes."""
+    import io
+    import logging
+
+    from django.test import Client
+
+    from core.logging import RedactSecrets
+
+    _, token = invitation_and_token
+    (console,) = [h for h in logging.getLogger().handlers if any(isinstance(f, RedactSecrets) for f in h.filters)]
+    written = io.StringIO()
+    previous = console.setStream(written)
+    try:
+        response = Client(enforce_csrf_checks=True).post(reverse("people:accept", args=[token]), {})
+    finally:
+        console.setStream(previous)
+
+    assert response.status_code == 403
+    logged = written.getvalue()
+    assert "/people/invitation/…" in logged
+    assert token not in logged
+
+
+def test_signing_in_after_accepting_records_no_token(client, invitation_and_token):
+    from axes.models import AccessLog
+
+    _, token = invitation_and_token
+    response = client.post(
+        reverse("people:accept", args=[token]), {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    paths = list(AccessLog.objects.values_list("path_info", flat=True))
+    assert paths and not any(token in path for path in paths)
