@@ -140,6 +140,21 @@ def main(base):
         shot(page, "notifications", full_page=False)
         page.goto(f"{base}/notifications/settings/")
         shot(page, "notification-settings")
+        # People: the organisation's people and invitations, and the invitation form.
+        page.goto(f"{base}/")
+        page.get_by_role("button", name=re.compile("Priya|uni.liaison")).click()
+        page.get_by_role("link", name="People").click()
+        shot(page, "people")
+        page.get_by_role("link", name="Invite someone").click()
+        page.get_by_role("button", name=re.compile("Send")).click()
+        page.wait_for_load_state()
+        shot(page, "error-summary", full_page=False)
+        # On a phone: the partnership page (health first) and a list.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{base}/partnerships/")
+        shot(page, "phone-partnership-list", full_page=False)
+        page.get_by_role("link", name=MAIN).click()
+        shot(page, "phone-partnership-detail", full_page=False)
         browser.close()
 
 

@@ -27,4 +27,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<18} {user.role.label}, {user.organisation}")
         self.stdout.write("")
         self.stdout.write("Administrators and police liaison officers are asked for a two-factor code after the")
-        self.stdout.write("password. Print the demo code with: .venv/bin/python manage.py demo_code police.liaison")
+        self.stdout.write("password. Print the demo code with:")
+        self.stdout.write("  DEBUG=true .venv/bin/python manage.py demo_code police.liaison")
