@@ -2,12 +2,20 @@
 
 from django.contrib import admin
 
+from .kinds import GROUPS, KINDS
 from .models import Muted, Notification
+
+
+def kind_label(key: str) -> str:
+    """A kind as people read it: its group, then the kind in words ("Actions: action overdue")."""
+    kind = KINDS.get(key)
+    words = key.replace("_", " ")
+    return f"{kind.group.label}: {words}" if kind else words
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "recipient", "occasion", "delivery", "attempts", "created_at", "sent_at")
+    list_display = ("title", "what", "recipient", "occasion", "delivery", "attempts", "created_at", "sent_at")
     list_filter = ("delivery", "kind")
     search_fields = ("title", "recipient__email", "recipient__last_name")
     date_hierarchy = "created_at"
@@ -20,9 +28,18 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="kind", ordering="kind")
+    def what(self, note):
+        return kind_label(note.kind)
+
 
 @admin.register(Muted)
 class MutedAdmin(admin.ModelAdmin):
-    list_display = ("user", "group")
+    list_display = ("user", "group_label")
     list_filter = ("group",)
     list_select_related = ("user__organisation",)
+
+    @admin.display(description="reminder group", ordering="group")
+    def group_label(self, muted):
+        group = GROUPS.get(muted.group)
+        return group.label if group else muted.group

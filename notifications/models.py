@@ -88,6 +88,8 @@ class Muted(models.Model):
     group = models.CharField(max_length=40)
 
     class Meta:
+        verbose_name = "reminder group turned off"
+        verbose_name_plural = "reminder groups turned off"
         constraints = [models.UniqueConstraint("user", "group", name="mute_once_per_group")]
 
     def __str__(self):
