@@ -22,6 +22,7 @@ PUBLIC = {
     "agreements:verify",  # the public verification page that signed PDFs link to
     "training:feed",  # calendar apps cannot log in: the secret token in the address is the credential
     "security_txt",  # RFC 9116: how to report a vulnerability, for anyone
+    "people:accept",  # the invitation link: its secret token is the credential, for someone with no account yet
 }
 
 SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "uuid": "00000000-0000-0000-0000-000000000001"}
