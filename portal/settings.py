@@ -90,8 +90,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_otp",
-    "accounts.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, with a readable name
-    "accounts.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "simple_history",
     "core",
