@@ -52,3 +52,20 @@ def test_the_printed_demo_code_command_prints_the_current_code(police_liaison, t
     code = result.stdout.strip()
     assert re.fullmatch(r"\d{6}", code), result.stdout
     assert TOTPDevice.objects.get(user=police_liaison, name="Demo authenticator").verify_token(code)
+
+
+def test_the_printed_demo_code_command_says_what_to_do_before_make_run(tmp_path):
+    """Run before `make run` (no database yet), the command explains itself instead of a traceback."""
+    command = printed_command(r"manage\.py demo_code ")
+    fresh_clone = {"PATH": os.environ["PATH"], "VAR_DIR": str(tmp_path)}
+    result = subprocess.run(  # noqa: S603 - the README's own command, in our own checkout
+        ["bash", "-c", command],  # noqa: S607
+        cwd=ROOT,
+        env=fresh_clone,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Run `make run` first" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -13,9 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("username", choices=[u.username for u in demo.USERS])
 
     def handle(self, *args, username, **options):
-        user = User.objects.filter(username=username).first()
+        try:
+            user = User.objects.filter(username=username).first()
+        except DatabaseError:  # no tables yet: nothing has been set up in this checkout
+            user = None
         if user is None:
-            raise CommandError("No such demo user: run manage.py seed_demo first.")
+            raise CommandError(
+                "There is no demo data here yet. Run `make run` first (it sets up the database and loads "
+                "the demo data), then run this command in another terminal."
+            )
         try:
             self.stdout.write(demo_two_factor.current_code(user))
         except TOTPDevice.DoesNotExist:
