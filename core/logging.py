@@ -6,15 +6,21 @@ this filter: it rewrites a log line's text with each pattern in ``settings.LOG_R
 (a regex whose first group is kept, the rest of the match replaced by "…").
 """
 
+import functools
 import logging
 import re
 
 from django.conf import settings
 
 
+@functools.cache
+def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern]:
+    return [re.compile(pattern) for pattern in patterns]
+
+
 class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        patterns = [re.compile(pattern) for pattern in getattr(settings, "LOG_REDACT", ())]
+        patterns = _compiled(tuple(getattr(settings, "LOG_REDACT", ())))
         if not patterns:
             return True
         message = record.getMessage()

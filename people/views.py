@@ -63,8 +63,10 @@ def organisation_people(request, pk):
     """The organisation's people (searchable, by role and status), its open invitations and recent changes."""
     organisation = _organisation(request, pk)
     form = PeopleFilter(request.GET)
-    people = User.objects.filter(organisation=organisation).annotate(
-        two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    people = (
+        User.objects.visible_to(request.user)
+        .filter(organisation=organisation)
+        .annotate(two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
     )
     header = [
         Column("Name", sort="name"),
@@ -76,7 +78,10 @@ def organisation_people(request, pk):
         Column("Change", hidden=True),
     ]
     invitations = list(
-        Invitation.objects.unanswered().filter(organisation=organisation).select_related("invited_by", "organisation")
+        Invitation.objects.visible_to(request.user)
+        .unanswered()
+        .filter(organisation=organisation)
+        .select_related("invited_by", "organisation")
     )
     for invitation in invitations:
         invitation.manageable = permissions.can_manage_invitation(request.user, invitation)
@@ -85,9 +90,9 @@ def organisation_people(request, pk):
         "header": form.header(header),
         "organisation": organisation,
         "invitations": invitations,
-        "changes": PersonChange.objects.filter(organisation=organisation).select_related("person", "invitation", "by")[
-            :10
-        ],
+        "changes": PersonChange.objects.visible_to(request.user)
+        .filter(organisation=organisation)
+        .select_related("person", "invitation", "by")[:10],
         "can_invite": permissions.can_invite(request.user, organisation),
     }
     for person in context["page_obj"]:
