@@ -13,7 +13,14 @@ class Role(models.TextChoices):
     UNIVERSITY_LIAISON = "university_liaison", "University liaison officer"
     POLICE_LIAISON = "police_liaison", "Police liaison officer"
     STAFF = "staff", "Staff member"
+    SENIOR_SPONSOR = "senior_sponsor", "Senior sponsor"
+    AGENCY_LIAISON = "agency_liaison", "Agency liaison officer"
     ADMINISTRATOR = "administrator", "Administrator"
+
+
+# The kinds of organisation whose liaison officers are agency liaison officers: the other local
+# agencies a partnership invites (not a university, college or police force).
+AGENCY_KINDS = ("community_group", "faith_group", "local_authority", "health_body", "charity", "other")
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -62,6 +69,13 @@ class User(AbstractUser):
             raise ValidationError(
                 {"role": "University liaison officers and staff members belong to an institution, not a police force."}
             )
+        if self.role == Role.AGENCY_LIAISON and self.organisation.kind not in AGENCY_KINDS:
+            raise ValidationError(
+                {
+                    "role": "An agency liaison officer belongs to another local agency (a local authority, health "
+                    "body, charity, faith or community group), not a university, college or police force."
+                }
+            )
 
     @property
     def is_administrator(self) -> bool:
@@ -81,17 +95,27 @@ class User(AbstractUser):
 
     @property
     def is_liaison_officer(self) -> bool:
+        """A liaison officer of one of a partnership's two sides (institution or force)."""
         return self.role in (Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON)
 
+    @property
+    def is_senior_sponsor(self) -> bool:
+        return self.role == Role.SENIOR_SPONSOR
 
-def liaison_officers(organisation_ids) -> dict[int, list]:
-    """Active liaison officers of each organisation, in one query: who is told what an
-    organisation needs to know."""
+    @property
+    def is_agency_liaison(self) -> bool:
+        return self.role == Role.AGENCY_LIAISON
+
+
+def liaison_officers(organisation_ids, *, with_sponsors=False) -> dict[int, list]:
+    """Active liaison officers of each organisation (and its senior sponsors, if asked), in one
+    query: who is told what an organisation needs to know."""
+    roles = [Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON]
+    if with_sponsors:
+        roles.append(Role.SENIOR_SPONSOR)
     people: dict[int, list] = {}
-    for user in User.objects.filter(
-        organisation_id__in=set(organisation_ids),
-        role__in=[Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON],
-        is_active=True,
-    ).order_by("pk"):
+    for user in User.objects.filter(organisation_id__in=set(organisation_ids), role__in=roles, is_active=True).order_by(
+        "pk"
+    ):
         people.setdefault(user.organisation_id, []).append(user)
     return people

@@ -1,6 +1,6 @@
 """Two-factor authentication with django-otp: an authenticator app (TOTP) and recovery codes.
 
-Administrators and police liaison officers must use it (``TWO_FACTOR_REQUIRED_ROLES``);
+Administrators, police liaison officers and senior sponsors must use it (``TWO_FACTOR_REQUIRED_ROLES``);
 anyone else may turn it on. After the password, a person with a confirmed device is asked
 for a code (or a recovery code) before any other page; a person who must use it and has no
 device yet is taken to set one up.

@@ -10,7 +10,7 @@ from core.widgets import DateInput
 from partnerships.forms.partnerships import ContactChoiceField
 from partnerships.models import Contact
 
-from .models import Agreement, AgreementTemplate, TemplateClause
+from .models import SIGNATORY_ROLES, Agreement, AgreementTemplate, TemplateClause
 
 MONTHS_MIN, MONTHS_MAX = 1, 120
 MONTHS_MESSAGE = f"Enter a whole number of months from {MONTHS_MIN} to {MONTHS_MAX}, or leave it empty for now."
@@ -75,7 +75,8 @@ class AgreementDetailsForm(forms.ModelForm):
         self.fields["effective_date"].validators.append(
             MaxValueValidator(date(2100, 12, 31), message="Give an effective date before the year 2101.")
         )
-        contacts = Contact.objects.visible_to(user)
+        # Who can sign: a person of that side with an active account, its senior sponsor or a liaison officer.
+        contacts = Contact.objects.visible_to(user).filter(user__is_active=True, user__role__in=SIGNATORY_ROLES)
         for name, organisation in [
             ("institution_signatory", partnership.institution),
             ("police_signatory", partnership.police_force),
@@ -84,7 +85,8 @@ class AgreementDetailsForm(forms.ModelForm):
                 queryset=contacts.filter(organisation=organisation),
                 required=False,
                 label=f"Signs for {organisation.name}",
-                help_text="Usually the senior sponsor. Leave empty to use the partnership's senior sponsor.",
+                help_text="Usually the senior sponsor. They sign with their own portal account. "
+                "Leave empty to use the partnership's senior sponsor.",
                 empty_label="The partnership's senior sponsor",
             )
         self.fields["title"].error_messages["required"] = "Give the agreement a title."

@@ -123,16 +123,17 @@ class AgreementQuerySet(ScopedQuerySet):
         # signed (README, Roles): never a draft, or an agreement still in review or signing.
         own = user.organisation_id
         parties = Q(partnership__institution_id=own) | Q(partnership__police_force_id=own)
-        if user.is_liaison_officer:
+        if user.is_liaison_officer or user.is_senior_sponsor:
             return parties
         return parties & Q(status__in=SIGNED_STATUSES)
 
     def workings_visible_to(self, user):
         """The agreements whose working papers ``user`` may see: the clauses being drafted, the
         versions, review comments, comparisons and draft PDFs. The parties' liaison officers and
-        administrators see them; staff members none, not even those of an agreement in force."""
+        administrators see them, and senior sponsors (who sign) read them; staff members none,
+        not even those of an agreement in force."""
         visible = self.visible_to(user)
-        if getattr(user, "is_liaison_officer", False) or getattr(user, "is_administrator", False):
+        if any(getattr(user, role, False) for role in ("is_liaison_officer", "is_senior_sponsor", "is_administrator")):
             return visible
         return visible.none()
 
@@ -226,6 +227,14 @@ class Agreement(models.Model):
             return Side.INSTITUTION
         if user.organisation_id == self.partnership.police_force_id:
             return Side.POLICE
+        return None
+
+    def signatory_for(self, side):
+        """The contact who signs for ``side`` (a ``Side``), or None."""
+        if side == Side.INSTITUTION:
+            return self.institution_signatory
+        if side == Side.POLICE:
+            return self.police_signatory
         return None
 
 
@@ -436,6 +445,11 @@ class AgreementEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+# Who may be chosen to sign: a person of that side with an active account who is its senior
+# sponsor or one of its liaison officers.
+SIGNATORY_ROLES = ("senior_sponsor", "university_liaison", "police_liaison")
 
 
 def validate_signatory(agreement, field, side_org_id):

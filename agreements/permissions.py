@@ -3,6 +3,9 @@
 The university (institution) side drafts, revises and submits; the police side reviews,
 comments, requests changes or approves; each side's liaison officers sign for their own
 organisation. Administrators see everything and can render drafts, but sign nothing.
+
+Each side's signatory signs for it: the contact chosen while drafting (the senior sponsor by
+default), through their own account. Senior sponsors read their organisation's agreements.
 """
 
 from partnerships import permissions as partnerships_permissions
@@ -20,10 +23,19 @@ def _party_liaison(user, partnership, side=None) -> bool:
     return user.organisation_id in (partnership.institution_id, partnership.police_force_id)
 
 
+def _party_sponsor(user, partnership) -> bool:
+    if not user.is_senior_sponsor:
+        return False
+    return user.organisation_id in (partnership.institution_id, partnership.police_force_id)
+
+
 def can_see_workings(user, agreement) -> bool:
     """Drafts, versions, review comments, comparisons and draft PDFs (as ``Agreement.objects.
-    workings_visible_to``): the parties' liaison officers and administrators, not staff members."""
-    return user.is_administrator or _party_liaison(user, agreement.partnership)
+    workings_visible_to``): the parties' liaison officers and senior sponsors, and
+    administrators; not staff members."""
+    if user.is_administrator or _party_liaison(user, agreement.partnership):
+        return True
+    return _party_sponsor(user, agreement.partnership)
 
 
 def can_draft(user, partnership) -> bool:
@@ -62,8 +74,14 @@ def can_approve(user, agreement) -> bool:
     return version is not None and not version.approvals.filter(side=side).exists()
 
 
+def is_signatory(user, agreement) -> bool:
+    """``user`` is the person chosen to sign for their side."""
+    contact = agreement.signatory_for(agreement.side_of(user))
+    return contact is not None and contact.user_id == user.pk
+
+
 def can_sign(user, agreement) -> bool:
-    if agreement.status not in (A.APPROVED, A.PARTLY_SIGNED) or not _party_liaison(user, agreement.partnership):
+    if agreement.status not in (A.APPROVED, A.PARTLY_SIGNED) or not is_signatory(user, agreement):
         return False
     return not agreement.signatures.filter(side=agreement.side_of(user)).exists()
 

@@ -178,11 +178,21 @@ def commented(comment, *, by):
     _notify(COMMENTED, version, p, recipients, title, agreement.get_absolute_url())
 
 
+def _with_signatories(agreement, people) -> list:
+    """``people`` and each side's signatory (if they have an account), once each."""
+    signatories = [agreement.signatory_for(side) for side in Side]
+    users = [*people, *(contact.user for contact in signatories if contact is not None and contact.user is not None)]
+    seen: set[int] = set()
+    return [user for user in users if user.is_active and not (user.pk in seen or seen.add(user.pk))]
+
+
 def ready_to_sign(agreement):
+    """Tell both sides' liaison officers and senior sponsors, and the signatories, that it is approved."""
     p = agreement.partnership
-    people = liaison_officers([p.institution_id, p.police_force_id])
+    people = liaison_officers([p.institution_id, p.police_force_id], with_sponsors=True)
+    recipients = _with_signatories(agreement, both_sides(p, people))
     title = f"Ready to sign: {agreement.title}"
-    _notify(READY_TO_SIGN, agreement, p, both_sides(p, people), title, agreement.get_absolute_url())
+    _notify(READY_TO_SIGN, agreement, p, recipients, title, agreement.get_absolute_url())
 
 
 def signed(signature):
@@ -216,7 +226,8 @@ def _review_source(days):
         ).select_related(*_PARTIES)
         commitments = batch.of(commitments)
         people = liaison_officers(
-            org for c in commitments for org in (c.partnership.institution_id, c.partnership.police_force_id)
+            (org for c in commitments for org in (c.partnership.institution_id, c.partnership.police_force_id)),
+            with_sponsors=True,
         )
         return [
             Due(
@@ -249,7 +260,8 @@ def _expiry_source(days):
         ).select_related(*_PARTIES)
         agreements = batch.of(agreements)
         people = liaison_officers(
-            org for a in agreements for org in (a.partnership.institution_id, a.partnership.police_force_id)
+            (org for a in agreements for org in (a.partnership.institution_id, a.partnership.police_force_id)),
+            with_sponsors=True,
         )
         verb = "ended" if not days else "ends"
         return [

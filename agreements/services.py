@@ -19,6 +19,7 @@ from partnerships.models import CommitmentKind
 
 from . import permissions, reminders
 from .models import (
+    SIGNATORY_ROLES,
     TRANSITIONS,
     Agreement,
     AgreementClause,
@@ -134,6 +135,7 @@ def submit_for_review(agreement, *, by) -> AgreementVersion:
     if missing:
         names = ", ".join(f"{{{name}}}" for name in missing)
         raise WorkflowError(f"Fill in every placeholder before submitting. Still empty: {names}.")
+    _require_signatories(agreement)
     text = assemble(agreement)
     number = agreement.versions.count() + 1
     version = AgreementVersion.objects.create(
@@ -143,6 +145,28 @@ def submit_for_review(agreement, *, by) -> AgreementVersion:
     _move(agreement, A.IN_REVIEW, by=by, comment=f"Version {number} submitted for review")
     reminders.review_requested(version)
     return version
+
+
+def _require_signatories(agreement) -> None:
+    """Each side's signatory signs with their own account: someone of that side's organisation
+    with an active portal account, its senior sponsor or one of its liaison officers."""
+    p = agreement.partnership
+    problems = []
+    for side, organisation in ((Side.INSTITUTION, p.institution), (Side.POLICE, p.police_force)):
+        contact = agreement.signatory_for(side)
+        user = contact.user if contact is not None else None
+        if contact is None:
+            problems.append(f"choose who signs for {organisation.name}")
+        elif user is None or not user.is_active:
+            problems.append(f"{contact.name} (signing for {organisation.name}) has no active portal account")
+        elif user.role not in SIGNATORY_ROLES or user.organisation_id != organisation.pk:
+            problems.append(
+                f"{contact.name} cannot sign for {organisation.name}: choose its senior sponsor or a liaison officer"
+            )
+    if problems:
+        raise WorkflowError(
+            "Choose who signs before submitting (in the agreement's details): " + "; ".join(problems) + "."
+        )
 
 
 @transaction.atomic

@@ -49,8 +49,10 @@ class PartnershipAdmin(SimpleHistoryAdmin):
         "police_force",
         "institution_sponsor",
         "institution_contact",
+        "institution_deputy",
         "police_sponsor",
         "police_contact",
+        "police_deputy",
     )
 
 

@@ -71,7 +71,7 @@ def partnerships_by_health(user):
 
 def awaiting_answer(user):
     """Proposals and invitations waiting for this liaison officer's organisation to answer."""
-    if not user.is_liaison_officer:
+    if not (user.is_liaison_officer or user.is_agency_liaison):
         return {"proposals": [], "invitations": []}
     own = user.organisation_id
     return {

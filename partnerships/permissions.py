@@ -19,11 +19,20 @@ def can_create_organisation(user) -> bool:
     return user.is_administrator
 
 
+def _is_agency_liaison(user, partnership) -> bool:
+    """A liaison officer of another local agency that has accepted its invitation to the partnership."""
+    if not user.is_agency_liaison:
+        return False
+    return partnership.side_of(user.organisation_id) == "agency"
+
+
 def can_manage_organisation(user, organisation) -> bool:
-    """Edit an organisation's details, units and contacts."""
+    """Edit an organisation's details, units and contacts (and see and invite its people)."""
     if user.is_administrator:
         return True
-    return user.is_liaison_officer and user.organisation_id == organisation.pk
+    if not (user.is_liaison_officer or user.is_agency_liaison):
+        return False
+    return user.organisation_id == organisation.pk
 
 
 def can_create_partnership(user) -> bool:
@@ -52,7 +61,9 @@ def can_answer_invitation(user, invitation) -> bool:
     """A liaison officer of the invited agency, while the invitation is open."""
     if invitation.status != "pending" or not invitation.partnership.is_live:
         return False
-    return user.is_liaison_officer and user.organisation_id == invitation.organisation_id
+    if not (user.is_liaison_officer or user.is_agency_liaison):
+        return False
+    return user.organisation_id == invitation.organisation_id
 
 
 def can_change_status(user, partnership) -> bool:
@@ -65,11 +76,17 @@ def can_change_status(user, partnership) -> bool:
 
 
 def can_record_engagement(user, partnership) -> bool:
-    return partnership.is_accepted and can_edit_partnership(user, partnership)
+    """The two sides' liaison officers, administrators, and the liaison officers of an agency taking part."""
+    if not partnership.is_accepted:
+        return False
+    if partnership.is_live and _is_agency_liaison(user, partnership):
+        return True
+    return can_edit_partnership(user, partnership)
 
 
 def can_manage_actions(user, partnership) -> bool:
-    return partnership.is_accepted and can_edit_partnership(user, partnership)
+    """Raise, change and complete actions: the same people who record engagements."""
+    return can_record_engagement(user, partnership)
 
 
 def can_share_information(user, partnership) -> bool:
@@ -94,6 +111,7 @@ def can_record_feedback(user, share) -> bool:
 
 
 def is_single_point_of_contact(user, partnership) -> bool:
+    """A single point of contact of either side, or a deputy."""
     return any(contact.user_id == user.pk for contact in partnership.single_points_of_contact)
 
 

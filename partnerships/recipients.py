@@ -11,13 +11,8 @@ def both_sides(partnership, people) -> list:
     return people.get(partnership.institution_id, []) + people.get(partnership.police_force_id, [])
 
 
-def single_point_of_contact(partnership, organisation_id):
-    """The user account of the partnership's single point of contact for one side, or None
-    (no contact, a contact without an account, or an organisation that is neither side)."""
-    if organisation_id == partnership.institution_id:
-        contact = partnership.institution_contact
-    elif organisation_id == partnership.police_force_id:
-        contact = partnership.police_contact
-    else:
-        return None
-    return contact.user if contact is not None else None
+def single_point_of_contact(partnership, organisation_id) -> list:
+    """The user accounts of one side's single point of contact and deputy (none for a contact
+    without an account, or an organisation that is neither side). Whether they are active is
+    the caller's to check, as for every recipient."""
+    return [contact.user for contact in partnership.contacts_of_side(organisation_id) if contact.user is not None]

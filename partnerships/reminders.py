@@ -77,7 +77,14 @@ AGENCY_INVITED, INVITATION_ANSWERED = (
     for name in ("agency_invited", "invitation_answered")
 )
 
-_ACTION = ("partnership", "owner__user", "partnership__institution_contact__user", "partnership__police_contact__user")
+_ACTION = (
+    "partnership",
+    "owner__user",
+    "partnership__institution_contact__user",
+    "partnership__institution_deputy__user",
+    "partnership__police_contact__user",
+    "partnership__police_deputy__user",
+)
 ACTION_DUE, ACTION_OVERDUE = (
     kind(name, ACTIONS, Action, select_related=_ACTION, context=lambda a: {"action": a, "partnership": a.partnership})
     for name in ("action_due", "action_overdue")
@@ -126,19 +133,17 @@ FEEDBACK_AFTER = timedelta(days=30)
 
 
 def _action_owner(action) -> list:
-    """The owner; or, when the owner has no (active) account, the single point of contact of
-    the owner's side (both sides' for another agency's owner)."""
+    """The owner; or, when the owner has no (active) account, the single point of contact and
+    deputy of the owner's side (both sides' for another agency's owner)."""
     user = action.owner.user
     if user is not None and user.is_active:
         return [user]
     p = action.partnership
-    if action.owner.organisation_id == p.institution_id:
-        contacts = [p.institution_contact]
-    elif action.owner.organisation_id == p.police_force_id:
-        contacts = [p.police_contact]
+    if action.owner.organisation_id in (p.institution_id, p.police_force_id):
+        contacts = p.contacts_of_side(action.owner.organisation_id)
     else:
-        contacts = [p.institution_contact, p.police_contact]
-    return [c.user for c in contacts if c is not None and c.user is not None and c.user.is_active]
+        contacts = p.single_points_of_contact
+    return [c.user for c in contacts if c.user is not None and c.user.is_active]
 
 
 def _open_actions(kind_, batch, title, **due):
@@ -283,7 +288,7 @@ def _who_may_see(kind_, obj, people, *, by):
 
 
 def share_recorded(share, *, by):
-    """Tell the receiving side: its liaison officers and its single point of contact.
+    """Tell the receiving side: its liaison officers, its single point of contact and deputy.
 
     Neither the title (the email's subject, shown in the bell and in inbox previews) nor the
     email carries the share's summary or lawful basis: only its category, the partnership and
@@ -291,16 +296,16 @@ def share_recorded(share, *, by):
     """
     p = share.partnership
     receiver = share.receiving_organisation_id
-    people = [*liaison_officers([receiver]).get(receiver, []), single_point_of_contact(p, receiver)]
+    people = [*liaison_officers([receiver]).get(receiver, []), *single_point_of_contact(p, receiver)]
     title = f"Information shared with your side: {p.title}"
     notify_people = _who_may_see(SHARE_RECORDED, share, people, by=by)
     _notify(SHARE_RECORDED, share, notify_people, title, share.get_absolute_url(), occasion=share.shared_on)
 
 
 def share_feedback_recorded(share, *, by):
-    """Tell whoever recorded the share, and the single point of contact of their side."""
+    """Tell whoever recorded the share, and the single point of contact and deputy of their side."""
     p = share.partnership
-    people = [share.shared_by, single_point_of_contact(p, share.sending_organisation_id)]
+    people = [share.shared_by, *single_point_of_contact(p, share.sending_organisation_id)]
     title = f"Outcome recorded for information your side shared on {share.shared_on:%-d %b %Y}"
     notify_people = _who_may_see(SHARE_FEEDBACK_RECORDED, share, people, by=by)
     _notify(SHARE_FEEDBACK_RECORDED, share, notify_people, title, share.get_absolute_url(), occasion=share.outcome_on)

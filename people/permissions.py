@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from accounts.models import Role, User
 from partnerships import permissions as partnership_permissions
 
+# What a liaison officer may make a colleague of their own organisation (if it fits it).
+COLLEAGUE_ROLES = [Role.STAFF, Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON, Role.AGENCY_LIAISON]
+
 
 def can_see_people(user, organisation) -> bool:
     """Administrators, for any organisation; liaison officers, for their own."""
@@ -25,10 +28,11 @@ def role_fits(role: str, organisation) -> bool:
 
 def grantable_roles(user, organisation) -> list[str]:
     """The roles ``user`` may give a person of ``organisation``: an administrator any that fits
-    it; a liaison officer a staff member's or a liaison officer's, in their own organisation."""
+    it; a liaison officer a staff member's or a liaison officer's, in their own organisation.
+    Only administrators make senior sponsors, who sign for their organisation."""
     if not can_see_people(user, organisation):
         return []
-    roles = Role.values if user.is_administrator else [Role.STAFF, Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON]
+    roles = Role.values if user.is_administrator else COLLEAGUE_ROLES
     return [role for role in roles if role_fits(role, organisation)]
 
 

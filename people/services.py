@@ -25,7 +25,7 @@ from .models import ChangeKind, Invitation, InvitationState, PersonChange, hash_
 
 logger = logging.getLogger("portal.people")
 
-LIAISON_ROLES = (Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON)
+LIAISON_ROLES = (Role.UNIVERSITY_LIAISON, Role.POLICE_LIAISON, Role.AGENCY_LIAISON)
 # An invitation is sent again at most this often: each sending is an email to the address.
 RESEND_AFTER = timedelta(minutes=5)
 

@@ -31,10 +31,14 @@ def navigation_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("Dashboard", reverse("portal:dashboard"), ("portal:",))]
-    if user.is_liaison_officer or user.is_administrator:
+    party = user.is_liaison_officer or user.is_administrator
+    if party or user.is_senior_sponsor or user.is_agency_liaison:
         items.append(NavItem("Partnerships", reverse("partnerships:partnership_list"), PARTNERSHIP_PAGES))
+    if party or user.is_agency_liaison:
         items.append(NavItem("Actions", reverse("partnerships:my_actions"), ("partnerships:my_actions",)))
+    if party or user.is_senior_sponsor:
         items.append(NavItem("Agreements", reverse("agreements:list"), ("agreements:",)))
+    if party:
         items.append(NavItem("Feedback", reverse("partnerships:shares_awaiting_feedback"), ("partnerships:shares_",)))
     items.append(NavItem("Training", reverse("training:session_list"), ("training:",)))
     if permissions.can_see_all_organisations(user):

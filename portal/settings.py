@@ -334,7 +334,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Two-factor authentication (django-otp: TOTP apps and one-time recovery codes). Required for
 # these roles; anyone else may turn it on for themselves, and is then always asked for a code.
-TWO_FACTOR_REQUIRED_ROLES = ["administrator", "police_liaison"]
+TWO_FACTOR_REQUIRED_ROLES = ["administrator", "police_liaison", "senior_sponsor"]
 
 # How long the link in an invitation to the portal works (people/services.py).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)

@@ -36,12 +36,16 @@ def dashboard(request):
     else:
         context["colleagues"] = colleagues(user)
         context.update(own_organisation_counts(user))
-        if user.is_liaison_officer:
+        works_in_partnerships = user.is_liaison_officer or user.is_agency_liaison or user.is_senior_sponsor
+        if works_in_partnerships:
             context["summary"] = partnership_summary(user)
+        if user.is_liaison_officer or user.is_agency_liaison:
             context["awaiting"] = awaiting_answer(user)
+        if user.is_liaison_officer or user.is_senior_sponsor:
             context["agreements"] = agreement_summary(user)
+        if user.is_liaison_officer:
             context["training_sessions"] = upcoming_sessions(user, provided_by_us=user.is_police_liaison)
-        else:
+        elif not works_in_partnerships:
             context["training_bookings"] = my_upcoming_bookings(user)
         template = f"portal/dashboard_{user.role}.html"
     return render(request, template, context)

@@ -3,6 +3,7 @@
 from django import template
 
 from .. import permissions
+from ..models import AgreementStatus, Side
 
 register = template.Library()
 
@@ -28,7 +29,22 @@ def agreement_actions(agreement, user) -> dict:
         "can_resolve": permissions.can_resolve(user, agreement),
         "can_approve": permissions.can_approve(user, agreement),
         "can_sign": permissions.can_sign(user, agreement),
+        "awaiting_signatures": _awaiting_signatures(agreement),
         "can_render_draft": permissions.can_render_draft(user, agreement),
         "is_signed": agreement.is_signed,
         "has_signed_pdf": bool(agreement.signed_pdf),
     }
+
+
+def _awaiting_signatures(agreement) -> list[dict]:
+    """Whose signature the approved agreement waits for: each unsigned side's signatory."""
+    if agreement.status not in (AgreementStatus.APPROVED, AgreementStatus.PARTLY_SIGNED):
+        return []
+    signed = set(agreement.signatures.values_list("side", flat=True))
+    p = agreement.partnership
+    waiting = []
+    for side, organisation in ((Side.INSTITUTION, p.institution), (Side.POLICE, p.police_force)):
+        if side not in signed:
+            contact = agreement.signatory_for(side)
+            waiting.append({"name": contact.name if contact else "", "organisation": organisation.name})
+    return waiting

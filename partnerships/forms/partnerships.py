@@ -34,8 +34,8 @@ class ContactsChoiceField(forms.ModelMultipleChoiceField):
 
 
 CONTACT_FIELDS = {
-    "institution": ["institution_sponsor", "institution_contact"],
-    "police": ["police_sponsor", "police_contact"],
+    "institution": ["institution_sponsor", "institution_contact", "institution_deputy"],
+    "police": ["police_sponsor", "police_contact", "police_deputy"],
 }
 
 
@@ -62,8 +62,10 @@ class PartnershipForm(forms.ModelForm):
             "aims",
             "institution_sponsor",
             "institution_contact",
+            "institution_deputy",
             "police_sponsor",
             "police_contact",
+            "police_deputy",
             "start_date",
             "end_date",
             "next_review_date",

@@ -128,6 +128,23 @@ class Partnership(models.Model):
         related_name="+",
         verbose_name="police single point of contact",
     )
+    # Each side may name a deputy, who is told what its single point of contact is told.
+    institution_deputy = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="institution deputy single point of contact",
+    )
+    police_deputy = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="police deputy single point of contact",
+    )
     start_date = models.DateField("start date", null=True, blank=True)
     end_date = models.DateField("end date", null=True, blank=True)
     next_review_date = models.DateField("next review date", null=True, blank=True)
@@ -202,12 +219,17 @@ class Partnership(models.Model):
         for field, side in [
             ("institution_sponsor", self.institution_id),
             ("institution_contact", self.institution_id),
+            ("institution_deputy", self.institution_id),
             ("police_sponsor", self.police_force_id),
             ("police_contact", self.police_force_id),
+            ("police_deputy", self.police_force_id),
         ]:
             contact = getattr(self, field)
             if contact is not None and side and contact.organisation_id != side:
                 errors[field] = "Choose a contact of that side's own organisation."
+        for deputy, contact in [("institution_deputy", "institution_contact"), ("police_deputy", "police_contact")]:
+            if getattr(self, f"{deputy}_id") and getattr(self, f"{deputy}_id") == getattr(self, f"{contact}_id"):
+                errors[deputy] = "The deputy must be someone other than the single point of contact."
         if errors:
             raise ValidationError(errors)
 
@@ -262,7 +284,19 @@ class Partnership(models.Model):
 
     @property
     def single_points_of_contact(self) -> list:
-        return [contact for contact in (self.institution_contact, self.police_contact) if contact is not None]
+        """Both sides' single points of contact and their deputies (the contacts named)."""
+        named = (self.institution_contact, self.institution_deputy, self.police_contact, self.police_deputy)
+        return [contact for contact in named if contact is not None]
+
+    def contacts_of_side(self, organisation_id) -> list:
+        """The single point of contact and the deputy of one side (institution or force)."""
+        if organisation_id == self.institution_id:
+            named = (self.institution_contact, self.institution_deputy)
+        elif organisation_id == self.police_force_id:
+            named = (self.police_contact, self.police_deputy)
+        else:
+            named = ()
+        return [contact for contact in named if contact is not None]
 
 
 class InvitationStatus(models.TextChoices):

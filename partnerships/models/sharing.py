@@ -164,8 +164,13 @@ class InformationShare(models.Model):
 
 class ShareViewQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
-        # The log of who read a share is for the partnership's single points of contact.
-        return Q(share__partnership__institution_contact__user=user) | Q(share__partnership__police_contact__user=user)
+        # The log of who read a share is for the partnership's single points of contact and deputies.
+        return (
+            Q(share__partnership__institution_contact__user=user)
+            | Q(share__partnership__institution_deputy__user=user)
+            | Q(share__partnership__police_contact__user=user)
+            | Q(share__partnership__police_deputy__user=user)
+        )
 
 
 class ShareView(models.Model):

@@ -111,8 +111,10 @@ def get_partnership(request, pk, annotate_health=False):
         "police_force",
         "institution_sponsor",
         "institution_contact",
+        "institution_deputy",
         "police_sponsor",
         "police_contact",
+        "police_deputy",
     ).prefetch_related("other_agencies")
     partnership = get_object_or_404(queryset)
     return assess(partnership) if annotate_health else partnership

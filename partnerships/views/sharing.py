@@ -29,7 +29,9 @@ def get_share(request, pk):
         "partnership__institution",
         "partnership__police_force",
         "partnership__institution_contact",
+        "partnership__institution_deputy",
         "partnership__police_contact",
+        "partnership__police_deputy",
         "shared_by",
         "outcome_by",
     )

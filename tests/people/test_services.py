@@ -115,10 +115,37 @@ def test_administrators_invite_anyone_anywhere_in_any_fitting_role(administrator
     assert set(permissions.grantable_roles(administrator, university)) == {
         Role.STAFF,
         Role.UNIVERSITY_LIAISON,
+        Role.SENIOR_SPONSOR,
         Role.ADMINISTRATOR,
     }
-    assert set(permissions.grantable_roles(administrator, police_force)) == {Role.POLICE_LIAISON, Role.ADMINISTRATOR}
+    assert set(permissions.grantable_roles(administrator, police_force)) == {
+        Role.POLICE_LIAISON,
+        Role.SENIOR_SPONSOR,
+        Role.ADMINISTRATOR,
+    }
+    council = factories.OrganisationFactory(kind="local_authority")
+    assert set(permissions.grantable_roles(administrator, council)) == {
+        Role.STAFF,
+        Role.UNIVERSITY_LIAISON,
+        Role.AGENCY_LIAISON,
+        Role.SENIOR_SPONSOR,
+        Role.ADMINISTRATOR,
+    }
     services.invite(administrator, university, "new.admin@example.org", "New", "Admin", Role.ADMINISTRATOR)
+    services.invite(administrator, police_force, "chief@example.org", "Chief", "Constable", Role.SENIOR_SPONSOR)
+
+
+def test_only_administrators_make_senior_sponsors_and_agency_officers_invite_their_own(university_liaison, university):
+    assert Role.SENIOR_SPONSOR not in permissions.grantable_roles(university_liaison, university)
+    council = factories.OrganisationFactory(kind="local_authority")
+    officer = factories.UserFactory(organisation=council, role=Role.AGENCY_LIAISON)
+    assert set(permissions.grantable_roles(officer, council)) == {
+        Role.STAFF,
+        Role.UNIVERSITY_LIAISON,
+        Role.AGENCY_LIAISON,
+    }
+    services.invite(officer, council, "colleague@council.example", "Col", "League", Role.AGENCY_LIAISON)
+    assert permissions.grantable_roles(officer, university) == []
 
 
 def test_a_liaison_officer_invites_only_colleagues_of_their_own_organisation(

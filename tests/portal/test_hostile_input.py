@@ -469,13 +469,18 @@ def _partnership_fields(f, creating=False) -> dict:
         "aims": TEXT,
         "institution_sponsor": fk(uni_contact, ""),
         "institution_contact": fk(uni_contact, ""),
+        "institution_deputy": fk(uni_contact, ""),
         "start_date": DATE,
         "end_date": DATE,
         "next_review_date": DATE,
     }
     if not creating:
         # Agencies are invited once both sides have accepted, so only when editing.
-        fields |= {"police_sponsor": fk(police_contact, ""), "police_contact": fk(police_contact, "")}
+        fields |= {
+            "police_sponsor": fk(police_contact, ""),
+            "police_contact": fk(police_contact, ""),
+            "police_deputy": fk(police_contact, ""),
+        }
         fields["other_agencies"] = multi(f.agency.pk)
     return fields
 
