@@ -27,6 +27,10 @@ FIELDS = {
 }
 
 
+# The senior sponsors who sign the demo agreements (the partnerships' sponsors).
+SPONSORS = ["police.sponsor", "uni.sponsor", "eastmoor.sponsor", "eastmoor.chief"]
+
+
 def _start(title, partnership_title, by, area, effective_in_days):
     partnership = Partnership.objects.filter(title=partnership_title).first()
     template = AgreementTemplate.objects.filter(is_current=True).order_by("pk").first()
@@ -41,11 +45,11 @@ def seed() -> dict[str, int]:
     users = {
         u.username: u
         for u in User.objects.filter(
-            username__in=["uni.liaison", "police.liaison", "eastmoor.liaison", "eastmoor.police"]
+            username__in=["uni.liaison", "police.liaison", "eastmoor.liaison", "eastmoor.police", *SPONSORS]
         )
     }
     created = 0
-    if len(users) < 4:
+    if len(users) < 4 + len(SPONSORS):
         return {"agreements": 0}
 
     agreement = _start(
@@ -62,18 +66,15 @@ def seed() -> dict[str, int]:
             services.update_clause(county_lines, body=county_lines.body, included=True, by=users["uni.liaison"])
         services.submit_for_review(agreement, by=users["uni.liaison"])
         services.approve(agreement, by=users["police.liaison"], comment="Agreed at the strategic meeting.")
-        # Each account signs as itself; the force's liaison officer has a seeded authenticator
-        # (demo/two_factor.py), so would have given a code as well as the password.
-        for username, authentication in (
-            ("police.liaison", reauth.PASSWORD_AND_APP),
-            ("uni.liaison", reauth.PASSWORD),
-        ):
+        # The senior sponsors sign, each as themselves, with the seeded authenticator they
+        # must use (demo/two_factor.py): password and a code.
+        for username in SPONSORS[:2]:
             user = users[username]
             services.sign(
                 agreement,
                 by=user,
-                position=user.job_title or "Liaison officer",
-                authentication=authentication,
+                position=user.job_title or "Senior sponsor",
+                authentication=reauth.PASSWORD_AND_APP,
                 ip_address=None,
                 confirmed=True,
             )

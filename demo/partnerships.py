@@ -56,8 +56,9 @@ PARTNERSHIPS = [
             "- train hall wardens, security staff and student leaders to respond well to disclosures;\n"
             "- run joint patrols and events at the times students are most at risk."
         ),
-        "sponsors": ("Professor Elaine Marsh", "Claire Hughes"),
+        "sponsors": ("Elaine Marsh", "Claire Hughes"),
         "spocs": ("Priya Shah", "Daniel Okafor"),
+        "deputies": ("Joanna Fairclough", "James Whittaker"),
         "dates": (-540, None, 120),
         "by": "uni.liaison",
     },
@@ -73,8 +74,9 @@ PARTNERSHIPS = [
             "Our objectives are to give accommodation staff a simple way to pass on concerns, to act on them "
             "quickly, and to meet every three months."
         ),
-        "sponsors": ("Dr Helen Bramley", "Richard Holroyd"),
+        "sponsors": ("Helen Bramley", "Richard Holroyd"),
         "spocs": ("Tom Harding", "Aisha Rahman"),
+        "deputies": ("Matthew Kerr", "Leanne Firth"),
         "dates": (-640, None, -20),
         "by": "eastmoor.liaison",
     },
@@ -124,7 +126,7 @@ PARTNERSHIPS = [
             "year. We would like a named contact in the force for them, and a way to pass on concerns about "
             "harassment on the routes they travel."
         ),
-        "sponsors": ("Dr Helen Bramley", ""),
+        "sponsors": ("Helen Bramley", ""),
         "spocs": ("Tom Harding", ""),
         "dates": (None, None, None),
         "by": "eastmoor.liaison",
@@ -164,7 +166,7 @@ PARTNERSHIPS = [
         "status": S.ENDED,
         "focus_areas": [F.VAWG, F.OTHER],
         "aims": "A nine-month pilot of welfare volunteers and police patrols in the city centre at weekends.",
-        "sponsors": ("Professor Elaine Marsh", "Claire Hughes"),
+        "sponsors": ("Elaine Marsh", "Claire Hughes"),
         "spocs": ("Priya Shah", "Daniel Okafor"),
         "dates": (-820, -560, None),
         "by": "uni.liaison",
@@ -180,7 +182,7 @@ ENGAGEMENTS = [
     (
         (MAIN, K.STRATEGIC_MEETING, -14, "Senate House, University of Northbridge"),
         "Strategic meeting: reporting routes and the night-time economy",
-        ["Professor Elaine Marsh", "Priya Shah", "Joanna Fairclough", "Claire Hughes", "Daniel Okafor", DI_ADEYEMI],
+        ["Elaine Marsh", "Priya Shah", "Joanna Fairclough", "Claire Hughes", "Daniel Okafor", DI_ADEYEMI],
         "Reviewed the term so far. Reports of drink spiking around Wharf Street have risen since the start of "
         "term; the welfare team and door staff have responded well. Reports of a man approaching lone women "
         "near the Marlowe Library underpass have been linked by the neighbourhood team. The council confirmed "
@@ -202,7 +204,11 @@ ENGAGEMENTS = [
         "forty students about getting home safely. Two broken street lights on Canal Walk; no incidents.",
         "Report the lights on Canal Walk to the council. Repeat the patrol after reading week.",
         "police.liaison",
-        [("Report the broken lights on Canal Walk to the council", "James Whittaker", 5, A.OPEN, None)],
+        [
+            ("Report the broken lights on Canal Walk to the council", "James Whittaker", 5, A.OPEN, None),
+            # The council's own action: its agency liaison officer owns it (README, Roles).
+            ("Add Canal Walk to the council's CCTV and lighting review", "Nia Roberts", 21, A.OPEN, None),
+        ],
     ),
     (
         (MAIN, K.FORUM, -40, "Students' Union, Meeting Room 2"),
@@ -239,7 +245,7 @@ ENGAGEMENTS = [
     (
         (MAIN, K.STRATEGIC_MEETING, -150, "Force Headquarters, Bridge Street"),
         "Strategic meeting: priorities for the year",
-        ["Professor Elaine Marsh", "Priya Shah", "Claire Hughes", "Daniel Okafor", "Sophie Marsden"],
+        ["Elaine Marsh", "Priya Shah", "Claire Hughes", "Daniel Okafor", "Sophie Marsden"],
         "Agreed the priorities for the year: sexual violence and violence against women and girls, hate "
         "crime, and safety in the night-time economy.",
         "Share statistics on reports each term in an agreed format. Meet each term, chaired in turn.",
@@ -249,7 +255,7 @@ ENGAGEMENTS = [
     (
         (EAST, K.STRATEGIC_MEETING, -200, "Moor Lane campus, Eastmoor University"),
         "Strategic meeting: county lines and student accommodation",
-        ["Dr Helen Bramley", "Tom Harding", "Matthew Kerr", "Richard Holroyd", "Aisha Rahman", "Leanne Firth"],
+        ["Helen Bramley", "Tom Harding", "Matthew Kerr", "Richard Holroyd", "Aisha Rahman", "Leanne Firth"],
         "The taskforce described how drug lines from outside the county use young people, some of them "
         "students, to deliver in Eastmoor. Accommodation staff have seen signs of cuckooing in two flats but "
         "were not sure whom to tell.",
@@ -317,7 +323,7 @@ ENGAGEMENTS = [
     (
         (PILOT, K.STRATEGIC_MEETING, -815, "Senate House, University of Northbridge"),
         "Pilot launch meeting",
-        ["Professor Elaine Marsh", "Priya Shah", "Claire Hughes", "Sophie Marsden"],
+        ["Elaine Marsh", "Priya Shah", "Claire Hughes", "Sophie Marsden"],
         "Agreed a nine-month pilot of welfare volunteers and police patrols in the city centre on Friday and "
         "Saturday nights.",
         "Run the pilot from the start of the academic year and evaluate it at the end.",
@@ -444,6 +450,8 @@ def _partnership(spec, today, users, organisations):
         police_sponsor=contacts.get(spec["sponsors"][1]),
         institution_contact=contacts.get(spec["spocs"][0]),
         police_contact=contacts.get(spec["spocs"][1]),
+        institution_deputy=contacts.get(spec.get("deputies", ("", ""))[0]),
+        police_deputy=contacts.get(spec.get("deputies", ("", ""))[1]),
         start_date=start,
         end_date=end,
         next_review_date=review,

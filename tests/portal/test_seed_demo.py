@@ -112,8 +112,17 @@ def test_main_partnership_has_sponsors_points_of_contact_and_activity():
     assert main.status == PartnershipStatus.ACTIVE
     assert main.institution_contact.user.username == "uni.liaison"
     assert main.police_contact.user.username == "police.liaison"
-    assert main.institution_sponsor and main.police_sponsor
+    assert main.institution_sponsor.user.username == "uni.sponsor"
+    assert main.police_sponsor.user.username == "police.sponsor"
+    assert main.institution_deputy.user.username == "uni.deputy"
+    assert main.police_deputy.user.username == "police.deputy"
     assert main.other_agencies.filter(name="St Aidan's Community Church").exists()
+    council = main.other_agencies.get(name="Northbridge Borough Council")
+    officer = User.objects.get(username="council.liaison")
+    assert officer.organisation == council and officer.is_agency_liaison
+    assert main.actions.filter(owner__user=officer).exists()
+    signed = main.agreements.get(status="in_force")
+    assert {s.signer.username for s in signed.signatures.all()} == {"uni.sponsor", "police.sponsor"}
     shares = main.shares.all()
     assert {share.direction for share in shares} == set(Direction.values)
     assert shares.exclude(outcome="").exists() and shares.filter(outcome="").exists()
@@ -201,6 +210,11 @@ def test_demo_users_who_need_a_second_factor_have_one_and_demo_code_prints_it():
         "admin",
         "police.liaison",
         "eastmoor.police",
+        "police.deputy",
+        "uni.sponsor",
+        "police.sponsor",
+        "eastmoor.sponsor",
+        "eastmoor.chief",
     }
     out = StringIO()
     call_command("demo_code", "police.liaison", stdout=out)

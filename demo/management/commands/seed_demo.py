@@ -26,6 +26,6 @@ class Command(BaseCommand):
         for user in demo.USERS:
             self.stdout.write(f"  {user.username:<18} {user.role.label}, {user.organisation}")
         self.stdout.write("")
-        self.stdout.write("Administrators and police liaison officers are asked for a two-factor code after the")
-        self.stdout.write("password. Print the demo code with:")
+        self.stdout.write("Administrators, police liaison officers and senior sponsors are asked for a two-factor code")
+        self.stdout.write("after the password. Print the demo code with:")
         self.stdout.write("  DEBUG=true .venv/bin/python manage.py demo_code police.liaison")
