@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from core.widgets import DateInput
@@ -119,8 +120,9 @@ class PartnershipForm(forms.ModelForm):
                     del self.fields[name]
                     continue
                 field = self.fields[name]
+                contacts = Contact.objects.visible_to(user).filter(organisation_id=organisation_id)
                 self.fields[name] = ContactChoiceField(
-                    queryset=Contact.objects.visible_to(user).filter(organisation_id=organisation_id),
+                    queryset=pickable(contacts, keep=[getattr(self.instance, f"{name}_id")]),
                     required=False,
                     label=field.label,
                     help_text=field.help_text,
@@ -158,15 +160,18 @@ class StatusForm(forms.Form):
         self.fields["status"].widget.choices = [(s.value, s.label) for s in allowed]
 
 
-def party_contacts(user, partnership):
+def pickable(contacts, keep=()):
+    """``contacts`` without those whose portal account is deactivated (contacts without an
+    account stay), except the ones in ``keep``: what a form already holds is still shown."""
+    kept = [pk for pk in keep if pk is not None]
+    return contacts.filter(Q(user__isnull=True) | Q(user__is_active=True) | Q(pk__in=kept))
+
+
+def party_contacts(user, partnership, keep=()):
     parties = [partnership.institution_id, partnership.police_force_id]
     parties += [agency.pk for agency in partnership.other_agencies.all()]
-    return (
-        Contact.objects.visible_to(user)
-        .filter(organisation_id__in=parties)
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
+    contacts = Contact.objects.visible_to(user).filter(organisation_id__in=parties)
+    return pickable(contacts, keep).select_related("organisation").order_by("organisation__name", "name")
 
 
 class EngagementForm(forms.ModelForm):
@@ -190,7 +195,8 @@ class EngagementForm(forms.ModelForm):
 
     def __init__(self, *args, user, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = party_contacts(user, partnership)
+        listed = self.instance.attendees.values_list("pk", flat=True) if self.instance.pk else []
+        self.fields["attendees"].queryset = party_contacts(user, partnership, keep=list(listed))
         if not self.is_bound and self.instance.date is None:
             self.initial["date"] = timezone.localdate()
 
@@ -205,7 +211,7 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, user, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = party_contacts(user, partnership)
+        self.fields["owner"].queryset = party_contacts(user, partnership, keep=[self.instance.owner_id])
         self.fields["engagement"].queryset = Engagement.objects.visible_to(user).filter(partnership=partnership)
         self.fields["engagement"].label = "Raised at"
         if self.instance.pk is None:

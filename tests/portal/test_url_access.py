@@ -384,6 +384,13 @@ def owned(
 OWNERS_TEXT = ["Northbridge", "Autumn strategic meeting", "Map late-night taxi ranks", "Sexual assault awareness"]
 
 
+def _agency_officer(partnership, council_name: str, username: str):
+    """An agency liaison officer of a council that takes part in ``partnership``."""
+    council = factories.OrganisationFactory(name=council_name, kind="local_authority")
+    partnership.other_agencies.add(council)
+    return factories.UserFactory(username=username, organisation=council, role="agency_liaison")
+
+
 @pytest.fixture
 def unrelated(outsider):
     """A user of each role from organisations unrelated to the owners (None: an anonymous visitor).
@@ -393,7 +400,9 @@ def unrelated(outsider):
     """
     other_university = outsider.organisation
     other_force = factories.PoliceForceFactory(name="Unrelated Police")
-    factories.PartnershipFactory(institution=other_university, police_force=other_force, title="Unrelated partnership")
+    other_partnership = factories.PartnershipFactory(
+        institution=other_university, police_force=other_force, title="Unrelated partnership"
+    )
     return {
         "outsider (university liaison of an unrelated university)": outsider,
         "staff member of the unrelated university": factories.UserFactory(
@@ -401,6 +410,12 @@ def unrelated(outsider):
         ),
         "police liaison of an unrelated force": factories.PoliceLiaisonFactory(
             username="outsider.police", organisation=other_force
+        ),
+        "senior sponsor of the unrelated force": factories.UserFactory(
+            username="outsider.sponsor", organisation=other_force, role="senior_sponsor"
+        ),
+        "agency liaison officer of a council taking part in the unrelated partnership": _agency_officer(
+            other_partnership, "Unrelated Council", "outsider.council"
         ),
         "anonymous visitor": None,
     }
@@ -599,3 +614,98 @@ def test_public_urls_open_only_what_their_secret_names(client, owned, unrelated)
             if response.status_code != 404:
                 failures.append(f"{url} as {persona}: {response.status_code}{shown(response, body)}; expected 404")
     assert not failures, "\n".join(failures)
+
+
+# --- The roles inside the owners' partnership -----------------------------------------------------
+
+
+def _partnership_and_agreement_cases(owned):
+    """(name, url, methods) of every partnership and agreement URL of the table."""
+    for name, entry in SCOPED.items():
+        if not name.startswith(("partnerships:", "agreements:")) or name.startswith("agreements:template"):
+            continue
+        for kwargs in entry.build(owned):
+            url = reverse(name, kwargs=kwargs)
+            yield name, url, accepted_methods(resolve(url).func)
+
+
+# What an agency liaison officer of the partnership opens (README, Roles): the partnership and
+# its parties, its engagements and actions, and the forms to record and change them (an action's
+# status form answers with a redirect to the action). Shares and agreements are 404; recording a
+# share on the partnership they see is 403.
+AGENCY_OPENS = {
+    "partnerships:organisation_detail",
+    "partnerships:partnership_detail",
+    "partnerships:engagement_delete",
+    "partnerships:action_status",
+    "partnerships:partnership_history",
+    "partnerships:engagement_detail",
+    "partnerships:engagement_create",
+    "partnerships:engagement_edit",
+    "partnerships:action_create",
+    "partnerships:action_detail",
+    "partnerships:action_edit",
+}
+
+
+# Drafting an agreement or recording a share on a partnership they see: 403, not 404.
+REFUSED_ON_A_VISIBLE_PARTNERSHIP = ("agreements:create", "partnerships:share_create")
+# Pages that read and take any method (a POST shows the same page): no write to refuse.
+READING_PAGES = {
+    "partnerships:organisation_detail",
+    "partnerships:partnership_detail",
+    "partnerships:partnership_history",
+    "partnerships:engagement_detail",
+    "partnerships:action_detail",
+    "agreements:detail",
+    "agreements:clauses",
+    "agreements:preview",
+}
+
+
+@pytest.mark.django_db
+def test_an_agency_officer_of_the_partnership_sees_its_activity_and_never_its_shares_or_agreements(client, owned):
+    officer = _agency_officer(owned.partnership, "Canal and River Trust North", "agency.officer")
+    client.force_login(officer)
+    failures, opened = [], set()
+    for name, url, methods in _partnership_and_agreement_cases(owned):
+        response, body = send(client, "GET" if "GET" in methods else "POST", url)
+        if name in AGENCY_OPENS:
+            if response.status_code in (200, 302):
+                opened.add(name)
+            else:
+                failures.append(f"{name} {url}: {response.status_code}{shown(response, body)}; expected 200")
+        elif name.startswith(("partnerships:share", "agreements:")) and name not in REFUSED_ON_A_VISIBLE_PARTNERSHIP:
+            if response.status_code != 404:
+                failures.append(f"{name} {url}: {response.status_code}{shown(response, body)}; expected 404")
+        elif response.status_code not in (403, 404, 405):
+            failures.append(f"{name} {url}: {response.status_code}{shown(response, body)}; expected a refusal")
+    assert opened == AGENCY_OPENS
+    assert not failures, "an agency liaison officer of the partnership got:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_a_senior_sponsor_reads_the_partnership_and_its_agreements_and_changes_nothing(client, owned):
+    sponsor = factories.UserFactory(organisation=owned.university, username="uni.sponsor", role="senior_sponsor")
+    client.force_login(sponsor)
+    failures = []
+    for path in (
+        owned.partnership.get_absolute_url(),
+        owned.engagement.get_absolute_url(),
+        owned.action.get_absolute_url(),
+        reverse("agreements:detail", args=[owned.reworked_agreement.pk]),
+        reverse("agreements:review", args=[owned.reworked_agreement.pk]),
+        reverse("agreements:detail", args=[owned.signed_agreement.pk]),
+    ):
+        response, body = send(client, "GET", path)
+        if response.status_code != 200:
+            failures.append(f"GET {path}: {response.status_code}{shown(response, body)}; expected 200")
+    for name, url, methods in _partnership_and_agreement_cases(owned):
+        if "POST" not in methods or name in READING_PAGES:
+            continue
+        response, body = send(client, "POST", url)
+        shares = name.startswith("partnerships:share") and name not in REFUSED_ON_A_VISIBLE_PARTNERSHIP
+        want = (404,) if shares else (403, 404)
+        if response.status_code not in want:
+            failures.append(f"POST {name} {url}: {response.status_code}{shown(response, body)}; expected {want}")
+    assert not failures, "a senior sponsor of the institution got:\n" + "\n".join(failures)
