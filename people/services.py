@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts import deactivation
 from accounts.models import Role, User
 
 from . import permissions
@@ -344,7 +345,8 @@ def change_role(person, role: str, by) -> User:
 
 @transaction.atomic
 def deactivate(person, by) -> User:
-    """Stop ``person`` signing in; everything they did stays, under their name."""
+    """Stop ``person`` signing in; everything they did stays, under their name, and what they
+    were holding for the future (a place on upcoming training) is released."""
     person = _lock_person(person)
     if person.pk == by.pk:
         raise ValidationError("You cannot deactivate your own account.")
@@ -354,6 +356,7 @@ def deactivate(person, by) -> User:
     person.is_active = False
     person.save(update_fields=["is_active"])
     _record(person.organisation, ChangeKind.DEACTIVATED, by, person=person)
+    deactivation.run(person, by=by)  # places on upcoming training go to the next in line
     return person
 
 

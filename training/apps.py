@@ -14,3 +14,10 @@ class TrainingConfig(AppConfig):
 
         timeline.register(session_events)
         progress.register(CommitmentKind.TRAINING, sessions_delivered)
+
+        # A deactivated person's places on upcoming sessions go to the next in line.
+        from accounts import deactivation
+
+        from .services import release_places
+
+        deactivation.register(release_places)

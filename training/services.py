@@ -101,6 +101,25 @@ def cancel_booking(booking, *, by) -> list[Booking]:
     return _promote_waitlist(session)
 
 
+def release_places(person, *, by) -> int:
+    """Cancel a deactivated person's bookings on sessions yet to start (their attended and past
+    ones stay as history); each freed place goes to the first on that session's waitlist."""
+    upcoming = Booking.objects.filter(
+        attendee=person, session__starts_at__gt=timezone.now(), session__status=SessionStatus.SCHEDULED
+    ).exclude(status=BookingStatus.CANCELLED)
+    released = 0
+    for booking in upcoming.select_related("session").order_by("session_id"):
+        session = _locked_session(booking.session)
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == BookingStatus.CANCELLED:
+            continue
+        booking.status = BookingStatus.CANCELLED
+        booking.save(update_fields=["status", "updated_at"])
+        released += 1
+        _promote_waitlist(session)
+    return released
+
+
 @transaction.atomic
 def update_session(session, *, by) -> Session:
     """Save edits to a session; more places go to the waitlist, fewer than are booked is refused."""

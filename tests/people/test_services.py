@@ -375,3 +375,25 @@ def test_a_liaison_officer_cannot_withdraw_another_organisations_expired_invitat
     invitation.refresh_from_db()
     assert invitation.withdrawn_at is None
     assert not PersonChange.objects.filter(organisation=invitation.organisation, by=university_liaison).exists()
+
+
+def test_deactivating_releases_places_on_upcoming_training_to_the_waitlist(
+    administrator, university, session, staff_member
+):
+    """Their place goes to the first waiting; the booking stays, cancelled, as history."""
+    from training import services as training_services
+    from training.models import BookingStatus
+
+    session.capacity = 1
+    session.save()
+    held = training_services.book(session, staff_member, by=staff_member)
+    waiting_person = factories.UserFactory(organisation=university, username="waiting")
+    waiting = training_services.book(session, waiting_person, by=waiting_person)
+    assert (held.status, waiting.status) == (BookingStatus.BOOKED, BookingStatus.WAITLISTED)
+
+    services.deactivate(staff_member, administrator)
+
+    held.refresh_from_db()
+    waiting.refresh_from_db()
+    assert held.status == BookingStatus.CANCELLED
+    assert waiting.status == BookingStatus.BOOKED
