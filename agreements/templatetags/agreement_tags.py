@@ -29,6 +29,7 @@ def agreement_actions(agreement, user) -> dict:
         "can_approve": permissions.can_approve(user, agreement),
         "can_sign": permissions.can_sign(user, agreement),
         "can_render_draft": permissions.can_render_draft(user, agreement),
+        "can_download_word": permissions.can_download_word(user, agreement),
         "is_signed": agreement.is_signed,
         "has_signed_pdf": bool(agreement.signed_pdf),
     }
