@@ -24,7 +24,6 @@ from itertools import groupby
 from django.utils import timezone
 from django.utils.text import slugify
 from docx import Document
-from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -83,13 +82,9 @@ def _field(paragraph, instruction: str) -> None:
 
 def _text_paragraphs(document, text: str) -> None:
     """Plain text as the PDF shows it (``|linebreaks``): a blank line starts a paragraph, a
-    single newline breaks the line."""
+    single newline breaks the line (python-docx writes ``\n`` as a line break)."""
     for block in re.split(r"\n\s*\n", xml_safe(text).replace("\r\n", "\n").strip()):
-        paragraph = document.add_paragraph()
-        for i, line in enumerate(block.split("\n")):
-            if i:
-                paragraph.add_run().add_break(WD_BREAK.LINE)
-            paragraph.add_run(line)
+        document.add_paragraph(block)  # no style given: Normal, without python-docx's style search
 
 
 def _styles(document) -> None:
@@ -164,12 +159,13 @@ def agreement_docx(draft: WordDraft) -> tuple[str, str, bytes]:
     properties.created = draft.generated_at
     _cover(document, draft)
 
+    # Style objects looked up once (by name, python-docx searches the styles for each paragraph).
+    section_style, clause_style = document.styles["Heading 1"], document.styles["Heading 2"]
     for _, group in groupby(draft.clauses, key=lambda clause: clause["section"]):
         clauses = list(group)
-        document.add_heading(xml_safe(f"{clauses[0]['section']}. {clauses[0]['section_title']}"), level=1)
+        document.add_paragraph(xml_safe(f"{clauses[0]['section']}. {clauses[0]['section_title']}"), section_style)
         for clause in clauses:
-            title = f"{clause['number']} {clause['heading']}".strip()
-            document.add_heading(xml_safe(title), level=2)
+            document.add_paragraph(xml_safe(f"{clause['number']} {clause['heading']}".strip()), clause_style)
             _text_paragraphs(document, clause["text"])
 
     buffer = io.BytesIO()
