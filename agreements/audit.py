@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import A, AgreementEvent, Approval, ReviewComment, Side, Signature
+from .models import A, AgreementEvent, Approval, ReviewComment, Side, Signature, parties_at_signing
 
 # What a change of status is called in the record; ``{version}`` is the version it concerns.
 STEPS = {
@@ -45,10 +45,21 @@ class AuditEntry:
     is_signature: bool = False
 
 
-def _person(user) -> tuple[str, str]:
+def _party_names(agreement, signatures) -> dict:
+    """The parties' organisation ids and their names as signed (``parties_at_signing``), so the
+    record names them as the signature page does, whatever they are called later."""
+    partnership = agreement.partnership
+    if signatures:
+        institution, police_force = parties_at_signing(signatures)
+    else:
+        institution, police_force = partnership.institution.name, partnership.police_force.name
+    return {partnership.institution_id: institution, partnership.police_force_id: police_force}
+
+
+def _person(user, names) -> tuple[str, str]:
     if user is None:
         return AUTOMATIC, ""
-    organisation = user.organisation.name if user.organisation_id else ""
+    organisation = names.get(user.organisation_id) or (user.organisation.name if user.organisation_id else "")
     return user.get_full_name() or user.username, organisation
 
 
@@ -61,7 +72,7 @@ def _version_at(versions, at):
     return latest
 
 
-def _status_entries(agreement, versions) -> list[AuditEntry]:
+def _status_entries(agreement, versions, names) -> list[AuditEntry]:
     entries = []
     events = AgreementEvent.objects.filter(agreement=agreement).select_related("by__organisation").order_by("at", "pk")
     for event in events:
@@ -80,11 +91,11 @@ def _status_entries(agreement, versions) -> list[AuditEntry]:
                 at = version.created_at
             if event.to_status == A.IN_FORCE and agreement.effective_date:
                 what = f"In force, effective from {agreement.effective_date:%-d %B %Y}"
-        entries.append(AuditEntry(at, what, *_person(event.by)))
+        entries.append(AuditEntry(at, what, *_person(event.by, names)))
     return entries
 
 
-def _comment_entries(agreement, numbers) -> list[AuditEntry]:
+def _comment_entries(agreement, numbers, names) -> list[AuditEntry]:
     """A line for each comment made and resolved: on which clause of which version, not its words."""
     entries = []
     comments = ReviewComment.objects.filter(version__agreement=agreement).select_related(
@@ -93,15 +104,15 @@ def _comment_entries(agreement, numbers) -> list[AuditEntry]:
     for comment in comments:
         clause = numbers.get((comment.version_id, comment.clause_key), comment.clause_key)
         where = f"clause {clause} of version {comment.version.number}"
-        entries.append(AuditEntry(comment.created_at, f"Commented on {where}", *_person(comment.author)))
+        entries.append(AuditEntry(comment.created_at, f"Commented on {where}", *_person(comment.author, names)))
         if comment.resolved_at:
             entries.append(
-                AuditEntry(comment.resolved_at, f"Resolved a comment on {where}", *_person(comment.resolved_by))
+                AuditEntry(comment.resolved_at, f"Resolved a comment on {where}", *_person(comment.resolved_by, names))
             )
     return entries
 
 
-def _approval_entries(agreement) -> list[AuditEntry]:
+def _approval_entries(agreement, names) -> list[AuditEntry]:
     approvals = Approval.objects.filter(version__agreement=agreement).select_related(
         "version", "approved_by__organisation"
     )
@@ -109,15 +120,14 @@ def _approval_entries(agreement) -> list[AuditEntry]:
         AuditEntry(
             approval.approved_at,
             f"Version {approval.version.number} approved for the {Side(approval.side).label.lower()}",
-            *_person(approval.approved_by),
+            *_person(approval.approved_by, names),
         )
         for approval in approvals
     ]
 
 
-def _signature_entries(agreement) -> list[AuditEntry]:
+def _signature_entries(signatures) -> list[AuditEntry]:
     # The name and organisation recorded with the signature, as they were when it was made.
-    signatures = Signature.objects.filter(agreement=agreement).select_related("version")
     return [
         AuditEntry(
             signature.signed_at,
@@ -135,12 +145,14 @@ def _signature_entries(agreement) -> list[AuditEntry]:
 def signing_record(agreement) -> list[AuditEntry]:
     """Every step of ``agreement`` so far, oldest first."""
     versions = list(agreement.versions.order_by("number"))
+    signatures = list(Signature.objects.filter(agreement=agreement).select_related("version"))
+    names = _party_names(agreement, signatures)
     numbers = {(version.pk, clause["key"]): clause["number"] for version in versions for clause in version.clauses}
     entries = [
-        *_status_entries(agreement, versions),
-        *_comment_entries(agreement, numbers),
-        *_approval_entries(agreement),
-        *_signature_entries(agreement),
+        *_status_entries(agreement, versions, names),
+        *_comment_entries(agreement, numbers, names),
+        *_approval_entries(agreement, names),
+        *_signature_entries(signatures),
     ]
     # Python's sort is stable: steps made in one moment keep the order above.
     return sorted(entries, key=lambda entry: entry.at)
