@@ -41,7 +41,7 @@ class AuditEntry:
     person: str  # the account's name, or AUTOMATIC
     organisation: str
     authentication: str = ""  # signatures only: how the signer authenticated ("Not recorded" if blank)
-    address: str = ""  # signatures only: the client address the signature came from
+    address: str = ""  # signatures only: the client address the signature came from ("" if not recorded)
     is_signature: bool = False
 
 
@@ -135,7 +135,7 @@ def _signature_entries(signatures) -> list[AuditEntry]:
             signature.full_name,
             signature.organisation_name,
             authentication=signature.get_authentication_display() if signature.authentication else "Not recorded",
-            address=signature.ip_address or "Not recorded",
+            address=signature.ip_address or "",
             is_signature=True,
         )
         for signature in signatures
