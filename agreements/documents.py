@@ -10,6 +10,7 @@ from itertools import groupby
 from django.conf import settings
 from django.utils import timezone
 
+from . import audit
 from . import text as agreement_text
 from .models import Side, parties_at_signing
 from .pdf import AgreementDocument, ClauseText, Section, SignatureLine, agreement_pdf
@@ -39,6 +40,7 @@ def _document(
     signatures=(),
     verification_url=None,
     parties: tuple[str, str] | None = None,
+    audit_entries=(),
 ):
     institution, police_force = parties or (text["institution"], text["police_force"])
     return AgreementDocument(
@@ -54,6 +56,7 @@ def _document(
         signatures=list(signatures),
         verification_url=verification_url,
         generated_at=timezone.now(),
+        audit=list(audit_entries),
     )
 
 
@@ -77,7 +80,8 @@ def draft_document(agreement) -> tuple[str, str, bytes]:
 
 def signed_document(agreement) -> tuple[str, str, bytes]:
     """The signed PDF: each signature names the account that signed, and the parties are named
-    as they were when it was signed (``parties_at_signing``), whatever they are called now."""
+    as they were when it was signed (``parties_at_signing``), whatever they are called now. Its
+    last page is the signing record (``audit.signing_record``)."""
     signatures = list(agreement.signatures.select_related("version").order_by("side"))
     version = signatures[0].version
     lines = [
@@ -102,5 +106,6 @@ def signed_document(agreement) -> tuple[str, str, bytes]:
             signatures=lines,
             verification_url=url,
             parties=parties_at_signing(signatures),
+            audit_entries=audit.signing_record(agreement),
         )
     )

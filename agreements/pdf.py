@@ -72,6 +72,8 @@ class AgreementDocument:
     signatures: list[SignatureLine]
     verification_url: str | None  # present for the signed PDF
     generated_at: datetime  # timezone-aware
+    # The signed PDF's last page: every step of the agreement (``audit.signing_record``).
+    audit: list = field(default_factory=list)
 
     @property
     def parties(self) -> str:

@@ -94,5 +94,13 @@ def can_render_draft(user, agreement) -> bool:
     return user.is_administrator or _party_liaison(user, agreement.partnership)
 
 
+def can_download_word(user, agreement) -> bool:
+    """The draft as a Word document, for a party's legal team: those who see the workings, until
+    it is signed (then the signed PDF is the text)."""
+    if agreement.is_signed:
+        return False
+    return can_see_workings(user, agreement)
+
+
 def can_manage_templates(user) -> bool:
     return user.is_administrator

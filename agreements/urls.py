@@ -1,10 +1,10 @@
 """Agreements' addresses: drafting (the list, the agreement page, details, clauses, preview,
 submission, revision, templates) and review (comments, approval, signatures, comparison, PDFs,
-verification)."""
+verification) and the draft as a Word document."""
 
 from django.urls import path
 
-from .views import drafting, review
+from .views import drafting, review, word
 
 app_name = "agreements"
 
@@ -33,5 +33,6 @@ urlpatterns = [
     path("<int:pk>/compare/", review.compare, name="compare"),
     path("<int:pk>/draft.pdf", review.draft_pdf, name="draft_pdf"),
     path("<int:pk>/signed.pdf", review.signed_pdf, name="signed_pdf"),
+    path("<int:pk>/draft.docx", word.draft_docx, name="draft_docx"),
     path("verify/<uuid:public_id>/", review.verify, name="verify"),
 ]

@@ -31,6 +31,7 @@ def agreement_actions(agreement, user) -> dict:
         "can_sign": permissions.can_sign(user, agreement),
         "awaiting_signatures": _awaiting_signatures(agreement),
         "can_render_draft": permissions.can_render_draft(user, agreement),
+        "can_download_word": permissions.can_download_word(user, agreement),
         "is_signed": agreement.is_signed,
         "has_signed_pdf": bool(agreement.signed_pdf),
     }

@@ -1313,6 +1313,7 @@ NOT_FORMS = {
     "agreements:resolve_comment": "a button: posts no fields",
     "agreements:draft_pdf": "a download",
     "agreements:signed_pdf": "a download",
+    "agreements:draft_docx": "a download",
     "agreements:verify": "a public page: the address is the only input",
     "training:calendar_month": "a page: the month is in the address",
     "training:session_detail": "a page",

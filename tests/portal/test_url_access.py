@@ -171,6 +171,7 @@ SCOPED: dict[str, Scoped] = {
     "agreements:compare": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:draft_pdf": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:signed_pdf": Scoped(pk("signed_agreement")),
+    "agreements:draft_docx": Scoped(pk("reworked_agreement")),
     "agreements:template_detail": Scoped(pk("template"), **TEMPLATE_PAGE),
     "agreements:template_new_version": Scoped(pk("template"), **TEMPLATE_PAGE),
     "agreements:template_clause_edit": Scoped(
