@@ -58,7 +58,7 @@ def main(base):
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
         page.goto(f"{base}/accounts/login/")
         shot(page, "login", full_page=False)
-        for username in ("uni.liaison", "police.liaison", "staff.member", "admin"):
+        for username in ("uni.liaison", "police.liaison", "staff.member", "admin", "police.sponsor", "council.liaison"):
             log_in(page, base, username)
             shot(page, f"dashboard-{username}")
 
