@@ -6,16 +6,18 @@ from django.core.paginator import Paginator
 PAGE_SIZE = 25
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE) -> dict:
-    """The context a list template and ``includes/pagination.html`` need for one page."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=PAGE_SIZE, param="page") -> dict:
+    """The context a list template and ``includes/pagination.html`` need for one page. A second
+    list on the same page gives its own ``param`` (and passes it to the include as ``page_param``)."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     return {
         "page_obj": page,
         "paginator": page.paginator,
         "is_paginated": page.has_other_pages(),
         "filter_querystring": params.urlencode(),
+        "page_param": param,
     }
 
 

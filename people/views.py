@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from core.lists import Column, list_context
 from core.ratelimit import rate_limited
-from core.views import apply_errors, error_text
+from core.views import apply_errors, error_text, paginate
 from partnerships.models import Organisation
 
 from . import permissions, services
@@ -77,13 +77,16 @@ def organisation_people(request, pk):
         Column("Two-factor"),
         Column("Change", hidden=True),
     ]
-    invitations = list(
+    invitations = paginate(
+        request,
         Invitation.objects.visible_to(request.user)
         .unanswered()
         .filter(organisation=organisation)
         .select_related("invited_by", "organisation")
+        .order_by("-created_at", "-pk"),
+        param="invitations_page",
     )
-    for invitation in invitations:
+    for invitation in invitations["page_obj"]:
         invitation.manageable = permissions.can_manage_invitation(request.user, invitation)
     context = {
         **list_context(request, form, form.filter_qs(people), "people"),

@@ -243,3 +243,17 @@ def test_signing_in_after_accepting_records_no_token(client, invitation_and_toke
     assert response.status_code == 302
     paths = list(AccessLog.objects.values_list("path_info", flat=True))
     assert paths and not any(token in path for path in paths)
+
+
+def test_invitations_come_in_pages_of_their_own(client, university_liaison, university, administrator):
+    for n in range(27):
+        services.invite(administrator, university, f"invitee{n}@example.org", "In", f"Vitee {n:02}", Role.STAFF)
+    client.force_login(university_liaison)
+    first = client.get(people_url(university)).content.decode()
+    assert first.count("<td>invitee") == 25
+    assert 'aria-label="Pages of invitations"' in first and "invitations_page=2" in first
+    second = client.get(people_url(university), {"invitations_page": 2}).content.decode()
+    assert second.count("<td>invitee") == 2
+    assert "<td>invitee0@example.org</td>" in second and "<td>invitee26@example.org</td>" not in second  # newest first
+    # The people list keeps its own first page.
+    assert university_liaison.email in second

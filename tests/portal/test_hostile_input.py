@@ -1713,6 +1713,8 @@ ESCAPED = [
     ("request_changes", "comment", lambda f: reverse("agreements:review", args=[f.in_review.pk])),
     ("sign", "position", None),
     ("training_feedback", "comments", None),
+    ("people_invite", "first_name", None),
+    ("people_invite", "last_name", None),
 ]
 BY_NAME = {case.name: case for case in CASES}
 
