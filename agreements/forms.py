@@ -10,7 +10,7 @@ from core.widgets import DateInput
 from partnerships.forms.partnerships import ContactChoiceField
 from partnerships.models import Contact
 
-from .models import SIGNATORY_ROLES, Agreement, AgreementTemplate, TemplateClause
+from .models import SIGNATORY_ROLES, Agreement, AgreementTemplate, SigningOrder, TemplateClause
 
 MONTHS_MIN, MONTHS_MAX = 1, 120
 MONTHS_MESSAGE = f"Enter a whole number of months from {MONTHS_MIN} to {MONTHS_MAX}, or leave it empty for now."
@@ -34,12 +34,13 @@ DETAIL_FIELDS = [
     "notice_months",
     "institution_signatory",
     "police_signatory",
+    "signing_order",
 ]
 FIELDSETS = [
     ("The memorandum", ["template", "title", "area_covered"]),
     ("Commitments", ["meeting_months", "statistics_months", "training_months"]),
     ("Term", ["effective_date", "term_months", "review_months", "notice_months"]),
-    ("Who signs", ["institution_signatory", "police_signatory"]),
+    ("Who signs", ["institution_signatory", "police_signatory", "signing_order"]),
 ]
 
 
@@ -52,9 +53,14 @@ class AgreementDetailsForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = DETAIL_FIELDS
-        widgets = {"effective_date": DateInput(), "area_covered": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "effective_date": DateInput(),
+            "area_covered": forms.Textarea(attrs={"rows": 3}),
+            "signing_order": forms.RadioSelect,
+        }
         help_texts = {
             "effective_date": "May stay empty while drafting; fill it in before you submit.",
+            "signing_order": "Each signatory is asked when it is their turn, and reminded while it waits.",
         }
 
     def __init__(self, *args, user, partnership, **kwargs):
@@ -90,6 +96,11 @@ class AgreementDetailsForm(forms.ModelForm):
                 empty_label="The partnership's senior sponsor",
             )
         self.fields["title"].error_messages["required"] = "Give the agreement a title."
+        # Left out of a submission (an older form, a script): both sides at once, the default.
+        self.fields["signing_order"].required = False
+
+    def clean_signing_order(self):
+        return self.cleaned_data["signing_order"] or SigningOrder.PARALLEL
 
     def fieldsets(self):
         """(legend, bound fields) groups for the template, skipping fields this form lacks."""
@@ -249,3 +260,14 @@ class CompareForm(forms.Form):
         self.fields["a"].choices = self.fields["b"].choices = choices
         self.fields["a"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."
         self.fields["b"].error_messages["invalid_choice"] = "Choose one of this agreement's versions."
+
+
+class ReasonForm(forms.Form):
+    """Why a signatory declines to sign, or why a side withdraws an agreement."""
+
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Give your reason, so that both sides know."},
+    )

@@ -93,22 +93,34 @@ class AgreementStatus(models.TextChoices):
     IN_FORCE = "in_force", "In force"
     ENDED = "ended", "Ended"
     SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 A = AgreementStatus
 EDITABLE_STATUSES = [A.DRAFT]
 # Where an agreement may go next; the services in ``services.py`` are the only way to move it.
 TRANSITIONS = {
-    A.DRAFT: [A.IN_REVIEW],
-    A.IN_REVIEW: [A.CHANGES_REQUESTED, A.APPROVED],
-    A.CHANGES_REQUESTED: [A.DRAFT],
-    A.APPROVED: [A.PARTLY_SIGNED, A.IN_FORCE],
-    A.PARTLY_SIGNED: [A.IN_FORCE],
+    A.DRAFT: [A.IN_REVIEW, A.WITHDRAWN],
+    A.IN_REVIEW: [A.CHANGES_REQUESTED, A.APPROVED, A.WITHDRAWN],
+    A.CHANGES_REQUESTED: [A.DRAFT, A.WITHDRAWN],
+    # A signatory who declines sends it back to changes requested.
+    A.APPROVED: [A.PARTLY_SIGNED, A.IN_FORCE, A.CHANGES_REQUESTED, A.WITHDRAWN],
+    A.PARTLY_SIGNED: [A.IN_FORCE, A.CHANGES_REQUESTED, A.WITHDRAWN],
     A.IN_FORCE: [A.ENDED, A.SUPERSEDED],
     A.ENDED: [],
     A.SUPERSEDED: [],
+    A.WITHDRAWN: [],
 }
+# Either side may withdraw an agreement in these statuses (before it is in force), with a reason.
+WITHDRAWABLE_STATUSES = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+SIGNING_STATUSES = [A.APPROVED, A.PARTLY_SIGNED]
 SIGNED_STATUSES = [A.IN_FORCE, A.ENDED, A.SUPERSEDED]
+
+
+class SigningOrder(models.TextChoices):
+    PARALLEL = "parallel", "Both sides at once, in either order"
+    INSTITUTION_FIRST = "institution_first", "The institution first, then the force"
+    POLICE_FIRST = "police_first", "The force first, then the institution"
 
 
 class Side(models.TextChoices):
@@ -172,6 +184,9 @@ class Agreement(models.Model):
     police_signatory = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="signs for the force"
     )
+    signing_order = models.CharField(
+        "order of signing", max_length=20, choices=SigningOrder.choices, default=SigningOrder.PARALLEL
+    )
 
     supersedes = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by"
@@ -228,6 +243,22 @@ class Agreement(models.Model):
         if user.organisation_id == self.partnership.police_force_id:
             return Side.POLICE
         return None
+
+    def sides_to_sign(self, signed_sides=None) -> list:
+        """The sides whose signature is awaited now, in the signing order: both at once, or the
+        first side until it has signed. ``signed_sides``: the sides that have signed (queried if
+        not given). Empty unless the agreement is approved or signed by one side."""
+        if self.status not in SIGNING_STATUSES:
+            return []
+        if signed_sides is None:
+            signed_sides = set(self.signatures.values_list("side", flat=True))
+        unsigned = [side for side in Side if side not in signed_sides]
+        first = {SigningOrder.INSTITUTION_FIRST: Side.INSTITUTION, SigningOrder.POLICE_FIRST: Side.POLICE}.get(
+            self.signing_order
+        )
+        if first in unsigned:
+            return [first]
+        return unsigned
 
     def signatory_for(self, side):
         """The contact who signs for ``side`` (a ``Side``), or None."""

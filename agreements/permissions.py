@@ -10,7 +10,7 @@ default), through their own account. Senior sponsors read their organisation's a
 
 from partnerships import permissions as partnerships_permissions
 
-from .models import A, Side
+from .models import SIGNING_STATUSES, WITHDRAWABLE_STATUSES, A, Side
 
 
 def _party_liaison(user, partnership, side=None) -> bool:
@@ -81,9 +81,22 @@ def is_signatory(user, agreement) -> bool:
 
 
 def can_sign(user, agreement) -> bool:
-    if agreement.status not in (A.APPROVED, A.PARTLY_SIGNED) or not is_signatory(user, agreement):
+    """The signatory of a side whose turn it is (in the signing order) and which has not signed."""
+    if agreement.status not in SIGNING_STATUSES or not is_signatory(user, agreement):
+        return False
+    return agreement.side_of(user) in agreement.sides_to_sign()
+
+
+def can_decline_signing(user, agreement) -> bool:
+    """A signatory whose side has not signed may decline, with a reason, before or at their turn."""
+    if agreement.status not in SIGNING_STATUSES or not is_signatory(user, agreement):
         return False
     return not agreement.signatures.filter(side=agreement.side_of(user)).exists()
+
+
+def can_withdraw(user, agreement) -> bool:
+    """Either side's liaison officers withdraw an agreement before it is in force, with a reason."""
+    return agreement.status in WITHDRAWABLE_STATUSES and _party_liaison(user, agreement.partnership)
 
 
 def can_end(user, agreement) -> bool:

@@ -1,22 +1,25 @@
 """What the portal tells the parties about their memorandum, and when.
 
 Events of the workflow (a version sent for review, a review comment, changes requested, ready
-to sign, a signature) are recorded by ``services`` in the transaction that makes them. The sweep finds
-the rest: the review date coming up in 60, 30 and 7 days, and the end of the term (60, 30
-and 7 days before, and on the day). It also renders a signed PDF whose task never ran (the
-broker was down when the last side signed).
+to sign, a signatory's turn, a signature, signing declined, withdrawn) are recorded by
+``services`` in the transaction that makes them. The sweep finds the rest: a signatory whose
+turn has lasted SIGNATURE_REMINDER_DAYS days, the review date coming up in 60, 30 and 7 days,
+and the end of the term (60, 30 and 7 days before, and on the day). It also renders a signed
+PDF whose task never ran (the broker was down when the last side signed).
 """
 
 from datetime import timedelta
 
-from django.db.models import OuterRef
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.kinds import Due, catch_up, group, kind, not_logged, source
 from partnerships.models import Commitment, CommitmentKind
 from partnerships.recipients import both_sides, liaison_officers
 
-from .models import A, Agreement, AgreementVersion, Side, Signature
+from .models import SIGNING_STATUSES, A, Agreement, AgreementEvent, AgreementVersion, Side, Signature
 
 WORKFLOW = group(
     "agreement_workflow",
@@ -27,7 +30,8 @@ WORKFLOW = group(
 SIGNING = group(
     "agreement_signing",
     "Signing memoranda",
-    "A memorandum ready to sign, and each signature on it.",
+    "A memorandum ready to sign, your turn to sign (and a reminder while it waits), each signature, "
+    "a signatory declining and a memorandum withdrawn.",
     essential=True,
 )
 DATES = group(
@@ -101,6 +105,46 @@ SIGNED = kind(
     select_related=(*_OF_AGREEMENT, "version"),
     can_see=_via_agreement,
     context=lambda s: {"agreement": s.agreement, "signature": s, "partnership": s.agreement.partnership},
+)
+
+
+def _turn(agreement) -> list[dict]:
+    """Who signs now, for the email: [{"name", "organisation"}] of the sides whose turn it is."""
+    p = agreement.partnership
+    names = {Side.INSTITUTION: p.institution.name, Side.POLICE: p.police_force.name}
+    turn = []
+    for side in agreement.sides_to_sign():
+        contact = agreement.signatory_for(side)
+        turn.append({"name": contact.name if contact else "", "organisation": names[side]})
+    return turn
+
+
+YOUR_TURN_TO_SIGN = kind(
+    "agreement_your_turn_to_sign",
+    SIGNING,
+    Agreement,
+    select_related=_PARTIES,
+    context=lambda a: {"agreement": a, "partnership": a.partnership},
+)
+# Reminded every SIGNATURE_REMINDER_DAYS days while it is their turn (the occasion is the day due).
+SIGNATURE_REMINDER = kind(
+    "agreement_signature_reminder",
+    SIGNING,
+    Agreement,
+    select_related=_PARTIES,
+    context=lambda a: {"agreement": a, "partnership": a.partnership},
+)
+_EVENT = ("agreement__partnership__institution", "agreement__partnership__police_force", "by__organisation")
+SIGNING_DECLINED, WITHDRAWN = (
+    kind(
+        name,
+        SIGNING,
+        AgreementEvent,
+        select_related=_EVENT,
+        can_see=_via_agreement,
+        context=lambda e: {"agreement": e.agreement, "partnership": e.agreement.partnership, "event": e},
+    )
+    for name in ("agreement_signing_declined", "agreement_withdrawn")
 )
 
 # The review date comes from the agreement's review commitment (which moves on each review).
@@ -178,21 +222,51 @@ def commented(comment, *, by):
     _notify(COMMENTED, version, p, recipients, title, agreement.get_absolute_url())
 
 
-def _with_signatories(agreement, people) -> list:
-    """``people`` and each side's signatory (if they have an account), once each."""
-    signatories = [agreement.signatory_for(side) for side in Side]
+def _with_signatories(agreement, people, sides=tuple(Side)) -> list:
+    """``people`` and the signatories of ``sides`` (if they have an account), once each."""
+    signatories = [agreement.signatory_for(side) for side in sides]
     users = [*people, *(contact.user for contact in signatories if contact is not None and contact.user is not None)]
     seen: set[int] = set()
     return [user for user in users if user.is_active and not (user.pk in seen or seen.add(user.pk))]
 
 
 def ready_to_sign(agreement):
-    """Tell both sides' liaison officers and senior sponsors, and the signatories, that it is approved."""
+    """Tell both sides' liaison officers and senior sponsors, and the signatories whose turn it
+    is, that it is approved; a signatory who signs second is asked when their turn comes."""
     p = agreement.partnership
     people = liaison_officers([p.institution_id, p.police_force_id], with_sponsors=True)
-    recipients = _with_signatories(agreement, both_sides(p, people))
+    recipients = _with_signatories(agreement, both_sides(p, people), agreement.sides_to_sign())
     title = f"Ready to sign: {agreement.title}"
     _notify(READY_TO_SIGN, agreement, p, recipients, title, agreement.get_absolute_url())
+
+
+def your_turn_to_sign(agreement):
+    """Ask the signatories whose turn has now come (after the first side signed)."""
+    p = agreement.partnership
+    recipients = _with_signatories(agreement, [], agreement.sides_to_sign())
+    title = f"Your turn to sign: {agreement.title}"
+    _notify(YOUR_TURN_TO_SIGN, agreement, p, recipients, title, reverse("agreements:sign", args=[agreement.pk]))
+
+
+def _everyone(agreement, *, by) -> list:
+    """Both sides' liaison officers and senior sponsors, and both signatories, except ``by``."""
+    p = agreement.partnership
+    people = liaison_officers([p.institution_id, p.police_force_id], with_sponsors=True)
+    return [user for user in _with_signatories(agreement, both_sides(p, people)) if user.pk != by.pk]
+
+
+def signing_declined(agreement, *, by, reason):
+    event = agreement.events.filter(to_status=A.CHANGES_REQUESTED).order_by("-at", "-pk").first()
+    title = f"{by.organisation.name} declined to sign: {agreement.title}"
+    _notify(
+        SIGNING_DECLINED, event, agreement.partnership, _everyone(agreement, by=by), title, agreement.get_absolute_url()
+    )
+
+
+def withdrawn(agreement, *, by, reason):
+    event = agreement.events.filter(to_status=A.WITHDRAWN).order_by("-at", "-pk").first()
+    title = f"Withdrawn by {by.organisation.name}: {agreement.title}"
+    _notify(WITHDRAWN, event, agreement.partnership, _everyone(agreement, by=by), title, agreement.get_absolute_url())
 
 
 def signed(signature):
@@ -276,6 +350,34 @@ def _expiry_source(days):
         ]
 
     return find
+
+
+@source(SIGNATURE_REMINDER)
+def _signature_reminders(now, batch):
+    """Signatories whose turn has lasted SIGNATURE_REMINDER_DAYS days (or a multiple) without a
+    signature: reminded on each such day, once (the occasion is the day it fell due)."""
+    every = settings.SIGNATURE_REMINDER_DAYS
+    today = timezone.localdate(now)
+    since = (
+        AgreementEvent.objects.filter(agreement=OuterRef("pk"), to_status__in=SIGNING_STATUSES)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    waiting = batch.of(
+        Agreement.objects.filter(status__in=SIGNING_STATUSES)
+        .annotate(turn_since=Subquery(since))
+        .filter(turn_since__lte=now - timedelta(days=every))
+        .select_related(*_PARTIES, "institution_signatory__user", "police_signatory__user")
+    )
+    due = []
+    for agreement in waiting:
+        days = (today - timezone.localdate(agreement.turn_since)).days
+        occasion = today - timedelta(days=days % every)
+        recipients = _with_signatories(agreement, [], agreement.sides_to_sign())
+        if recipients:
+            title = f"Reminder: your signature is awaited on {agreement.title}"
+            due.append(Due(agreement, recipients, occasion, title, reverse("agreements:sign", args=[agreement.pk])))
+    return due
 
 
 for _days in REVIEW_DUE:

@@ -32,6 +32,7 @@ from .models import (
     Side,
     Signature,
     SignedWith,
+    SigningOrder,
     clause_text,
 )
 from .text import assemble, current_version, missing_placeholders, text_hash
@@ -281,6 +282,8 @@ def sign(agreement, *, by, position: str, authentication: str, ip_address: str |
         _move(agreement, A.PARTLY_SIGNED, by=by, comment=f"Signed by {signature.full_name} for {side.label.lower()}")
     signature.agreement = agreement
     reminders.signed(signature)
+    if agreement.status == A.PARTLY_SIGNED and agreement.signing_order != SigningOrder.PARALLEL:
+        reminders.your_turn_to_sign(agreement)  # the other side's signatory, who was waiting for this one
     return signature
 
 
@@ -336,4 +339,48 @@ def end(agreement, *, by, comment: str = "", today: date | None = None) -> Agree
     _require(permissions.can_end(by, agreement), "Only the parties end an agreement in force.")
     _move(agreement, A.ENDED, by=by, comment=comment)
     partnership_services.record_agreement_ended(agreement.partnership, source=agreement.title, by=by)
+    return agreement
+
+
+@transaction.atomic
+def decline_signing(agreement, *, by, reason: str) -> Agreement:
+    """A signatory declines to sign, with a reason: the agreement goes back to changes requested
+    (the institution revises it into a new version), and a signature already given on this
+    version is set aside, its signer, time and side kept in the agreement's audit trail."""
+    agreement = _locked(agreement)
+    _require(permissions.can_decline_signing(by, agreement), "Only a signatory who has not signed can decline.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you decline to sign, so both sides know what to change."})
+    for signature in agreement.signatures.order_by("signed_at"):
+        AgreementEvent.objects.create(
+            agreement=agreement,
+            from_status=agreement.status,
+            to_status=agreement.status,
+            by=by,
+            comment=(
+                f"Signature of {signature.full_name} for {signature.organisation_name}, given "
+                f"{timezone.localtime(signature.signed_at):%-d %B %Y %H:%M}, set aside: signing was declined"
+            ),
+        )
+        signature.delete()
+    organisation = by.organisation.name
+    _move(agreement, A.CHANGES_REQUESTED, by=by, comment=f"{by} declined to sign for {organisation}: {reason}")
+    reminders.signing_declined(agreement, by=by, reason=reason)
+    return agreement
+
+
+@transaction.atomic
+def withdraw(agreement, *, by, reason: str) -> Agreement:
+    """Either side withdraws an agreement that is not yet in force, with a reason. It stays, with
+    its versions and audit trail, as withdrawn; the partnership may start another."""
+    agreement = _locked(agreement)
+    _require(
+        permissions.can_withdraw(by, agreement), "Only a party's liaison officers withdraw an agreement in progress."
+    )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you withdraw it, so the other side knows."})
+    _move(agreement, A.WITHDRAWN, by=by, comment=f"Withdrawn by {by} for {by.organisation.name}: {reason}")
+    reminders.withdrawn(agreement, by=by, reason=reason)
     return agreement

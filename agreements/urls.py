@@ -4,7 +4,7 @@ verification) and the draft as a Word document."""
 
 from django.urls import path
 
-from .views import drafting, review, word
+from .views import drafting, lifecycle, review, word
 
 app_name = "agreements"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("<int:pk>/approve/", review.approve, name="approve"),
     path("<int:pk>/request-changes/", review.request_changes, name="request_changes"),
     path("<int:pk>/sign/", review.sign, name="sign"),
+    path("<int:pk>/decline/", lifecycle.decline_signing, name="decline_signing"),
+    path("<int:pk>/withdraw/", lifecycle.withdraw, name="withdraw"),
     path("<int:pk>/compare/", review.compare, name="compare"),
     path("<int:pk>/draft.pdf", review.draft_pdf, name="draft_pdf"),
     path("<int:pk>/signed.pdf", review.signed_pdf, name="signed_pdf"),

@@ -334,6 +334,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Two-factor authentication (django-otp: TOTP apps and one-time recovery codes). Required for
 # these roles; anyone else may turn it on for themselves, and is then always asked for a code.
+# A signatory whose turn it is to sign is reminded every this many days until they sign or decline.
+SIGNATURE_REMINDER_DAYS = env_int("SIGNATURE_REMINDER_DAYS", 7)
+
 TWO_FACTOR_REQUIRED_ROLES = ["administrator", "police_liaison", "senior_sponsor"]
 
 # How long the link in an invitation to the portal works (people/services.py).

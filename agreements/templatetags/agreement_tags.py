@@ -30,6 +30,8 @@ def agreement_actions(agreement, user) -> dict:
         "can_approve": permissions.can_approve(user, agreement),
         "can_sign": permissions.can_sign(user, agreement),
         "awaiting_signatures": _awaiting_signatures(agreement),
+        "can_decline_signing": permissions.can_decline_signing(user, agreement),
+        "can_withdraw": permissions.can_withdraw(user, agreement),
         "can_render_draft": permissions.can_render_draft(user, agreement),
         "can_download_word": permissions.can_download_word(user, agreement),
         "is_signed": agreement.is_signed,
@@ -38,14 +40,17 @@ def agreement_actions(agreement, user) -> dict:
 
 
 def _awaiting_signatures(agreement) -> list[dict]:
-    """Whose signature the approved agreement waits for: each unsigned side's signatory."""
+    """Whose signature the approved agreement waits for now, in the signing order, and who after."""
     if agreement.status not in (AgreementStatus.APPROVED, AgreementStatus.PARTLY_SIGNED):
         return []
     signed = set(agreement.signatures.values_list("side", flat=True))
+    turn = agreement.sides_to_sign(signed)
     p = agreement.partnership
     waiting = []
     for side, organisation in ((Side.INSTITUTION, p.institution), (Side.POLICE, p.police_force)):
         if side not in signed:
             contact = agreement.signatory_for(side)
-            waiting.append({"name": contact.name if contact else "", "organisation": organisation.name})
+            waiting.append(
+                {"name": contact.name if contact else "", "organisation": organisation.name, "now": side in turn}
+            )
     return waiting

@@ -34,6 +34,10 @@ TEMPLATES = [
     "agreement_changes_requested",
     "agreement_ready_to_sign",
     "agreement_signed",
+    "agreement_your_turn_to_sign",
+    "agreement_signature_reminder",
+    "agreement_signing_declined",
+    "agreement_withdrawn",
     "agreement_review_due",
     "agreement_expiry",
     "action_due",
@@ -115,9 +119,20 @@ def agreement(status="approved", expires_on=date(2030, 1, 31)):
         status=status,
         expires_on=expires_on,
         partnership=p,
+        signing_order="police_first",
+        get_signing_order_display=lambda: "The force first, then the institution",
         get_absolute_url=lambda: "/agreements/5/",
     )
     return {"obj": a, "agreement": a, "partnership": p}
+
+
+def agreement_event(to_status):
+    """The audit trail's event that declined or withdrew an agreement, as those kinds load it."""
+    context = agreement()
+    by = person("Claire", "police.sponsor", "Hughes")
+    by.organisation = ns(name=f"Northbridge Police {HOSTILE}")
+    event = ns(to_status=to_status, comment=f"{SECRET} {HOSTILE}", by=by, agreement=context["agreement"])
+    return {**context, "obj": event, "event": event}
 
 
 def signed(status="partly_signed"):
@@ -242,6 +257,15 @@ CASES = [
     ),
     pytest.param("agreement_ready_to_sign", "agreement_ready_to_sign", agreement, id="agreement_ready_to_sign"),
     pytest.param("agreement_signed", "agreement_signed", signed, id="agreement_signed-one-side"),
+    pytest.param("agreement_your_turn_to_sign", "agreement_your_turn_to_sign", agreement, id="your-turn-to-sign"),
+    pytest.param("agreement_signature_reminder", "agreement_signature_reminder", agreement, id="signature-reminder"),
+    pytest.param(
+        "agreement_signing_declined",
+        "agreement_signing_declined",
+        lambda: agreement_event("changes_requested"),
+        id="signing-declined",
+    ),
+    pytest.param("agreement_withdrawn", "agreement_withdrawn", lambda: agreement_event("withdrawn"), id="withdrawn"),
     pytest.param("agreement_signed", "agreement_signed", lambda: signed("in_force"), id="agreement_signed-in-force"),
     *[
         pytest.param("agreement_review_due", f"agreement_review_in_{days}_days", commitment, id=f"review-{days}")

@@ -168,6 +168,8 @@ SCOPED: dict[str, Scoped] = {
     "agreements:approve": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:request_changes": Scoped(pk("reworked_agreement")),
     "agreements:sign": Scoped(pk("signed_agreement")),
+    "agreements:decline_signing": Scoped(pk("reworked_agreement"), insider="police_liaison"),
+    "agreements:withdraw": Scoped(pk("reworked_agreement")),
     "agreements:compare": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:draft_pdf": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:signed_pdf": Scoped(pk("signed_agreement")),
