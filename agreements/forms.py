@@ -4,13 +4,14 @@ from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 
 from accounts import reauth
 from core.widgets import DateInput
 from partnerships.forms.partnerships import ContactChoiceField
 from partnerships.models import Contact
 
-from .models import Agreement, AgreementTemplate, TemplateClause
+from .models import Agreement, AgreementTemplate, TemplateClause, date_errors
 
 MONTHS_MIN, MONTHS_MAX = 1, 120
 MONTHS_MESSAGE = f"Enter a whole number of months from {MONTHS_MIN} to {MONTHS_MAX}, or leave it empty for now."
@@ -18,9 +19,9 @@ MONTH_FIELDS = {
     "meeting_months": "How often the partners meet, for example 3 for every quarter.",
     "statistics_months": "How often anonymised statistics and trends are shared.",
     "training_months": "How often joint training takes place.",
-    "term_months": "How long the memorandum lasts from its effective date.",
+    "term_months": "How long the memorandum lasts from its effective date: at least the review interval.",
     "review_months": "How often the partners review how the memorandum is working.",
-    "notice_months": "The notice either side gives to end the memorandum.",
+    "notice_months": "The notice either side gives to end the memorandum: shorter than the term.",
 }
 DETAIL_FIELDS = [
     "title",
@@ -54,7 +55,7 @@ class AgreementDetailsForm(forms.ModelForm):
         fields = DETAIL_FIELDS
         widgets = {"effective_date": DateInput(), "area_covered": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "effective_date": "May stay empty while drafting; fill it in before you submit.",
+            "effective_date": "Not before today. May stay empty while drafting; fill it in before you submit.",
         }
 
     def __init__(self, *args, user, partnership, **kwargs):
@@ -89,6 +90,23 @@ class AgreementDetailsForm(forms.ModelForm):
             )
         self.fields["title"].error_messages["required"] = "Give the agreement a title."
 
+    def clean(self):
+        """The dates checked together. An effective date typed in may not be before today; one
+        saved earlier and left alone is checked again when the draft is first submitted
+        (``services.submit_for_review``), and a later version may keep it."""
+        cleaned = super().clean()
+        errors = date_errors(
+            effective_date=cleaned.get("effective_date"),
+            term_months=cleaned.get("term_months"),
+            review_months=cleaned.get("review_months"),
+            notice_months=cleaned.get("notice_months"),
+            today=timezone.localdate() if "effective_date" in self.changed_data else None,
+        )
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
+
     def fieldsets(self):
         """(legend, bound fields) groups for the template, skipping fields this form lacks."""
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in FIELDSETS]
@@ -111,6 +129,7 @@ class AgreementCreateForm(AgreementDetailsForm):
         self.fields["template"].empty_label = "Choose a template"
         self.fields["template"].help_text = "The model memorandum the draft starts from. You can change every clause."
         self.fields["template"].error_messages["required"] = "Choose the template to start from."
+        self.fields["title"].help_text = "Suggested from the partnership's title: change it as you wish."
         if not self.is_bound:
             self.initial.setdefault("title", f"Memorandum of understanding: {partnership.title}")
             self.initial.setdefault("institution_signatory", partnership.institution_sponsor_id)

@@ -442,3 +442,40 @@ def validate_signatory(agreement, field, side_org_id):
     contact = getattr(agreement, field)
     if contact is not None and contact.organisation_id != side_org_id:
         raise ValidationError({field: "Choose a contact of that side's own organisation."})
+
+
+def _months_text(n: int) -> str:
+    return "1 month" if n == 1 else f"{n} months"
+
+
+def date_errors(*, effective_date, term_months, review_months, notice_months, today=None) -> dict[str, str]:
+    """The agreement's dates checked together, as {field: message}; each message names both
+    fields that disagree. ``today`` given, an effective date before it is refused too (a draft
+    not yet submitted cannot take effect in the past)."""
+    errors = {}
+    if today is not None and effective_date is not None and effective_date < today:
+        errors["effective_date"] = (
+            f"The effective date ({effective_date:%-d %B %Y}) is before today ({today:%-d %B %Y}): "
+            "choose a date not before today."
+        )
+    if term_months and review_months and term_months < review_months:
+        term, review = _months_text(term_months), _months_text(review_months)
+        errors["term_months"] = (
+            f"The term ({term}) is shorter than the review interval ({review}): "
+            f"make the term at least the review interval ({review}) or review more often."
+        )
+        errors["review_months"] = (
+            f"The review interval ({review}) is longer than the term ({term}): review at least once within the term."
+        )
+    if term_months and notice_months and notice_months >= term_months:
+        term, notice = _months_text(term_months), _months_text(notice_months)
+        errors.setdefault(
+            "term_months",
+            f"The notice period ({notice}) is not shorter than the term ({term}): make the term longer than "
+            f"the notice period ({notice}).",
+        )
+        errors["notice_months"] = (
+            f"The notice period ({notice}) is not shorter than the term ({term}): "
+            f"give a notice period shorter than the term ({term})."
+        )
+    return errors

@@ -32,8 +32,17 @@ from .models import (
     Signature,
     SignedWith,
     clause_text,
+    date_errors,
 )
-from .text import assemble, current_version, missing_placeholders, text_hash
+from .text import (
+    assemble,
+    current_version,
+    field_label,
+    known_placeholders_text,
+    missing_placeholders,
+    text_hash,
+    unknown_placeholders,
+)
 
 A = AgreementStatus
 
@@ -69,9 +78,15 @@ def _require(allowed: bool, message: str):
 
 
 @transaction.atomic
-def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fields) -> Agreement:
-    """A new draft from a template: required clauses in, optional ones offered but left out."""
+def start_draft(partnership, template: AgreementTemplate, *, by, title: str, **fields) -> Agreement:
+    """A new draft from a template: required clauses in, optional ones offered but left out.
+
+    The title is the drafter's: the form offers one as its visible initial value, and none is
+    made up here.
+    """
     _require(permissions.can_draft(by, partnership), "Only the institution's liaison officers draft agreements.")
+    if not title.strip():
+        raise ValidationError({"title": "Give the agreement a title."})
     # A signatory not chosen (absent or None) is the partnership's sponsor on that side.
     if fields.get("institution_signatory") is None:
         fields["institution_signatory"] = partnership.institution_sponsor
@@ -80,7 +95,7 @@ def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fie
     agreement = Agreement(
         partnership=partnership,
         template=template,
-        title=title or f"Memorandum of understanding: {partnership.title}",
+        title=title.strip(),
         created_by=by,
         **fields,
     )
@@ -116,14 +131,32 @@ def update_clause(clause: AgreementClause, *, body: str, included: bool, by) -> 
         raise ValidationError({"included": "This clause is required and cannot be left out."})
     if not body.strip():
         raise ValidationError({"body": "Write the clause's text, or leave the clause out."})
+    refuse_unknown_placeholders(body)
     clause.body, clause.included = body.strip(), included
     clause.save(update_fields=["body", "included"])
     return clause
 
 
+def refuse_unknown_placeholders(body: str) -> None:
+    """A ``{name}`` the portal cannot fill in is refused, with the list of those it can."""
+    unknown = unknown_placeholders(body)
+    if unknown:
+        names = ", ".join(f"{{{name}}}" for name in unknown)
+        raise ValidationError(
+            {
+                "body": f"{names} is not a placeholder the portal can fill in. Write the words themselves, "
+                f"or use one of: {known_placeholders_text()}."
+            }
+        )
+
+
 @transaction.atomic
-def submit_for_review(agreement, *, by) -> AgreementVersion:
-    """Freeze the current text as a new version and send it to the force for review."""
+def submit_for_review(agreement, *, by, today: date | None = None) -> AgreementVersion:
+    """Freeze the current text as a new version and send it to the force for review.
+
+    The dates are checked together first; on the first submission the effective date may not
+    be before ``today`` (default: today in the portal's time zone).
+    """
     agreement = _locked(agreement)
     _require(
         agreement.status == A.DRAFT,
@@ -132,10 +165,19 @@ def submit_for_review(agreement, *, by) -> AgreementVersion:
     _require(permissions.can_submit(by, agreement), "Only the institution's liaison officers submit a draft.")
     missing = missing_placeholders(agreement)
     if missing:
-        names = ", ".join(f"{{{name}}}" for name in missing)
+        names = ", ".join(field_label(name) for name in missing)
         raise WorkflowError(f"Fill in every placeholder before submitting. Still empty: {names}.")
-    text = assemble(agreement)
     number = agreement.versions.count() + 1
+    problems = date_errors(
+        effective_date=agreement.effective_date,
+        term_months=agreement.term_months,
+        review_months=agreement.review_months,
+        notice_months=agreement.notice_months,
+        today=(today or timezone.localdate()) if number == 1 else None,
+    )
+    if problems:
+        raise WorkflowError(" ".join(dict.fromkeys(problems.values())))
+    text = assemble(agreement)
     version = AgreementVersion.objects.create(
         agreement=agreement, number=number, text=text, sha256=text_hash(text), created_by=by
     )

@@ -41,20 +41,6 @@ NEXT_STEPS = {
     A.SUPERSEDED: "A newer agreement replaced this one. Its record and signed text are kept.",
 }
 
-# Where each placeholder is filled in: a field of the details form, or the partnership's page.
-PLACEHOLDER_FIELDS = {
-    "area_covered": "area_covered",
-    "meeting_frequency": "meeting_months",
-    "statistics_frequency": "statistics_months",
-    "training_frequency": "training_months",
-    "effective_date": "effective_date",
-    "term": "term_months",
-    "review_interval": "review_months",
-    "notice_period": "notice_months",
-    "institution_sponsor": "institution_signatory",
-    "police_sponsor": "police_signatory",
-}
-PARTNERSHIP_PLACEHOLDERS = {"institution_contact", "police_contact"}
 AGREEMENT_RELATED = (
     "partnership__institution",
     "partnership__police_force",
@@ -94,16 +80,19 @@ def fill_in_url(agreement, name, can_edit):
     """Where the drafter fills in a placeholder: a details field, the partnership, or the clauses."""
     if not can_edit:
         return None
-    if name in PLACEHOLDER_FIELDS:
-        return reverse("agreements:edit", args=[agreement.pk]) + f"#id_{PLACEHOLDER_FIELDS[name]}"
-    if name in PARTNERSHIP_PLACEHOLDERS:
+    if name in agreement_text.PLACEHOLDER_FIELDS:
+        return reverse("agreements:edit", args=[agreement.pk]) + f"#id_{agreement_text.PLACEHOLDER_FIELDS[name]}"
+    if name in agreement_text.PARTNERSHIP_PLACEHOLDERS:
         return reverse("partnerships:partnership_edit", args=[agreement.partnership_id])
     return reverse("agreements:clauses", args=[agreement.pk])  # not a known placeholder: edit the text
 
 
 def missing_with_links(agreement, user):
     can_edit = permissions.can_edit(user, agreement)
-    return [(name, fill_in_url(agreement, name, can_edit)) for name in agreement_text.missing_placeholders(agreement)]
+    return [
+        (agreement_text.field_label(name), fill_in_url(agreement, name, can_edit))
+        for name in agreement_text.missing_placeholders(agreement)
+    ]
 
 
 def _refuse(request, agreement, why: str):
@@ -262,7 +251,8 @@ def clause_list(request, pk):
     clauses = list(agreement.clauses.select_related("template_clause"))
     for clause in clauses:
         names = dict.fromkeys(agreement_text.PLACEHOLDER.findall(clause.body))
-        clause.missing = [name for name in names if not values.get(name)] if clause.included else []
+        missing = [name for name in names if not values.get(name)] if clause.included else []
+        clause.missing = [agreement_text.field_label(name) for name in missing]
         clause.html = highlight(agreement_text.fill(clause.body, values))
     return render(
         request,

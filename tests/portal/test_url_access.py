@@ -38,7 +38,7 @@ from notifications.models import Notification
 from partnerships.models import AgencyInvitation
 from people import services as people_services
 from tests import factories
-from tests.fixtures.agreements import FIELDS
+from tests.fixtures.agreements import FIELDS, SUBMITTED_ON
 from training import services as training_services
 from training.models import Session, TrainingNeed
 
@@ -298,7 +298,7 @@ def owned(
     reworked = agreement_services.start_draft(
         partnership, template, by=university_liaison, title="Second memorandum", **FIELDS
     )
-    agreement_services.submit_for_review(reworked, by=university_liaison)
+    agreement_services.submit_for_review(reworked, by=university_liaison, today=SUBMITTED_ON)
     comment = agreement_services.comment_on_clause(
         reworked, clause_key="parties", body="Name the halls.", by=police_liaison
     )
