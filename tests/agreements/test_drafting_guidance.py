@@ -177,7 +177,8 @@ def test_the_first_submission_refuses_dates_that_disagree(draft, university_liai
 def test_a_later_version_may_keep_an_effective_date_now_past(in_review, university_liaison, police_liaison):
     services.request_changes(in_review, by=police_liaison, comment="Widen the scope.")
     services.revise(in_review, by=university_liaison)
-    version = services.submit_for_review(in_review, by=university_liaison, today=in_review.effective_date + timedelta(1))
+    later = in_review.effective_date + timedelta(days=1)
+    version = services.submit_for_review(in_review, by=university_liaison, today=later)
     assert version.number == 2
 
 
