@@ -90,6 +90,8 @@ class AgreementStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved by both sides"
     PARTLY_SIGNED = "partly_signed", "Signed by one side"
+    # Signed by both sides before its effective date: in force from that date (tasks.py).
+    SIGNED = "signed", "Signed, not yet in force"
     IN_FORCE = "in_force", "In force"
     ENDED = "ended", "Ended"
     SUPERSEDED = "superseded", "Superseded"
@@ -102,13 +104,14 @@ TRANSITIONS = {
     A.DRAFT: [A.IN_REVIEW],
     A.IN_REVIEW: [A.CHANGES_REQUESTED, A.APPROVED],
     A.CHANGES_REQUESTED: [A.DRAFT],
-    A.APPROVED: [A.PARTLY_SIGNED, A.IN_FORCE],
-    A.PARTLY_SIGNED: [A.IN_FORCE],
+    A.APPROVED: [A.PARTLY_SIGNED, A.SIGNED, A.IN_FORCE],
+    A.PARTLY_SIGNED: [A.SIGNED, A.IN_FORCE],
+    A.SIGNED: [A.IN_FORCE],
     A.IN_FORCE: [A.ENDED, A.SUPERSEDED],
     A.ENDED: [],
     A.SUPERSEDED: [],
 }
-SIGNED_STATUSES = [A.IN_FORCE, A.ENDED, A.SUPERSEDED]
+SIGNED_STATUSES = [A.SIGNED, A.IN_FORCE, A.ENDED, A.SUPERSEDED]
 
 
 class Side(models.TextChoices):
@@ -220,6 +223,13 @@ class Agreement(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status in SIGNED_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; signed but not yet in force, with the date it comes into force."""
+        if self.status == A.SIGNED and self.effective_date:
+            return f"Signed, in force from {self.effective_date:%-d %B %Y}"
+        return self.get_status_display()
 
     def side_of(self, user):
         if user.organisation_id == self.partnership.institution_id:

@@ -1,7 +1,8 @@
 """The agreement workflow: the only code that changes an agreement's status.
 
 draft → in review → changes requested → (back to) draft → ... → approved by both →
-signed by one side → in force → ended or superseded. Every move is checked here, raises
+signed by one side → signed by both, in force from the effective date → in force (the day it
+comes, by the daily ``bring_into_force``) → ended or superseded. Every move is checked here, raises
 ``WorkflowError`` (a ValidationError, so forms show it) when it is not allowed, and writes an
 ``AgreementEvent`` for the audit trail.
 """
@@ -294,7 +295,7 @@ def sign(agreement, *, by, position: str, authentication: str, ip_address: str |
         text_sha256=version.sha256,
     )
     if agreement.signatures.count() == len(Side):
-        _enter_into_force(agreement, by=by)
+        _signed_by_both(agreement, by=by)
     else:
         _move(agreement, A.PARTLY_SIGNED, by=by, comment=f"Signed by {signature.full_name} for {side.label.lower()}")
     signature.agreement = agreement
@@ -318,13 +319,47 @@ def term_end(agreement):
     return start + relativedelta(months=agreement.term_months) - timedelta(days=1)
 
 
-def _enter_into_force(agreement, *, by):
+def _signed_by_both(agreement, *, by):
+    """The last signature landed: the signed PDF is rendered now, once. The agreement is in force
+    at once if its effective date has come, else signed and in force from that date
+    (``bring_into_force``, run daily)."""
     from .tasks import render_signed_pdf
 
     agreement.signed_at = timezone.now()
     agreement.expires_on = term_end(agreement)
     agreement.save(update_fields=["signed_at", "expires_on", "updated_at"])
-    _move(agreement, A.IN_FORCE, by=by, comment="Signed by both sides")
+    effective = agreement.effective_date
+    if effective is not None and effective > timezone.localdate():
+        _move(agreement, A.SIGNED, by=by, comment=f"Signed by both sides; in force from {effective:%-d %B %Y}")
+    else:
+        _enter_into_force(agreement, by=by, comment="Signed by both sides")
+    enqueue(render_signed_pdf, agreement.pk)  # if the broker is down, the sweep renders it later
+
+
+def bring_into_force(today: date | None = None, batch_size: int = 100) -> int:
+    """Put in force the signed agreements whose effective date has come, superseding those they
+    replace then. One bounded batch; returns how many, so a scheduled run can repeat until 0.
+
+    Safe to run twice at once: each run claims its rows with ``skip_locked``, and an agreement
+    in force no longer matches.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        due = list(
+            Agreement.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=A.SIGNED, effective_date__lte=today)
+            .select_related("partnership")
+            .order_by("effective_date", "pk")[:batch_size]
+        )
+        for agreement in due:
+            _enter_into_force(
+                agreement, by=None, comment=f"In force from its effective date, {agreement.effective_date:%-d %B %Y}"
+            )
+    return len(due)
+
+
+def _enter_into_force(agreement, *, by, comment):
+    _move(agreement, A.IN_FORCE, by=by, comment=comment)
     previous = (
         Agreement.objects.filter(partnership=agreement.partnership, status=A.IN_FORCE).exclude(pk=agreement.pk).first()
     )
@@ -345,7 +380,6 @@ def _enter_into_force(agreement, *, by):
         },
         by=by,
     )
-    enqueue(render_signed_pdf, agreement.pk)  # if the broker is down, the sweep renders it later
 
 
 @transaction.atomic

@@ -35,7 +35,10 @@ NEXT_STEPS = {
     A.CHANGES_REQUESTED: "{force} asked for changes. {institution}'s liaison officers revise the draft and submit "
     "a new version.",
     A.APPROVED: "Both sides approved the text. A liaison officer of each side signs it.",
-    A.PARTLY_SIGNED: "One side has signed. The agreement comes into force when the other side signs.",
+    A.PARTLY_SIGNED: "One side has signed. The agreement comes into force when the other side signs, "
+    "or on its effective date if that is later.",
+    A.SIGNED: "Both sides have signed. The agreement comes into force on {effective_date}; until then the "
+    "agreement it replaces stays in force.",
     A.IN_FORCE: "The agreement is in force. Its commitments are tracked on the partnership.",
     A.ENDED: "The agreement has ended. Its record and signed text are kept.",
     A.SUPERSEDED: "A newer agreement replaced this one. Its record and signed text are kept.",
@@ -180,7 +183,7 @@ def agreement_detail(request, pk):
             # Only a signed (or half-signed) agreement has signatures: no query before that.
             "signatures": agreement.signatures.order_by("signed_at") if agreement.status in SIGNING_DONE else [],
             "next_step": NEXT_STEPS[agreement.status].format(
-                institution=values["institution"], force=values["police_force"]
+                institution=values["institution"], force=values["police_force"], effective_date=values["effective_date"]
             ),
             "missing": missing_with_links(agreement, user) if agreement.is_editable else [],
             "can_edit": can_edit,
