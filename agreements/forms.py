@@ -164,6 +164,38 @@ class ClauseForm(forms.Form):
         return body
 
 
+class OptionalClausesForm(forms.Form):
+    """One checkbox per optional clause of a draft: which to include, all saved at once."""
+
+    def __init__(self, *args, clauses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clauses = [clause for clause in clauses if not clause.required]
+        for clause in self.clauses:
+            guidance = clause.template_clause.guidance if clause.template_clause else ""
+            self.fields[self.field_name(clause)] = forms.BooleanField(
+                label=f"{clause.heading} (section {clause.section}, {clause.section_title})",
+                required=False,
+                initial=clause.included,
+                help_text=guidance,
+            )
+
+    @staticmethod
+    def field_name(clause) -> str:
+        return f"include_{clause.key}"
+
+    def included_keys(self) -> set[str]:
+        return {clause.key for clause in self.clauses if self.cleaned_data.get(self.field_name(clause))}
+
+
+class ResetClauseForm(forms.Form):
+    """Confirm putting a clause back to its template's text."""
+
+    confirmed = forms.BooleanField(
+        label="Yes, replace this clause's text with the template's text",
+        error_messages={"required": "Tick the box to confirm: your own wording of this clause will be lost."},
+    )
+
+
 class TemplateClauseForm(forms.ModelForm):
     class Meta:
         model = TemplateClause

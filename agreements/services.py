@@ -152,6 +152,37 @@ def refuse_unknown_placeholders(body: str) -> None:
 
 
 @transaction.atomic
+def choose_optional_clauses(agreement, *, included_keys: set[str], by) -> tuple[int, int]:
+    """Include the optional clauses named in ``included_keys`` and leave the other optional ones
+    out, all at once. Returns (included, left out)."""
+    agreement = _locked(agreement)
+    _require(permissions.can_edit(by, agreement), "This agreement's text can change only while it is a draft.")
+    optional = list(agreement.clauses.filter(required=False))
+    unknown = set(included_keys) - {clause.key for clause in optional}
+    if unknown:
+        raise ValidationError("Choose among this agreement's optional clauses.")
+    for clause in optional:
+        included = clause.key in included_keys
+        if clause.included != included:
+            clause.included = included
+            clause.save(update_fields=["included"])
+    chosen = sum(clause.included for clause in optional)
+    return chosen, len(optional) - chosen
+
+
+@transaction.atomic
+def reset_clause(clause: AgreementClause, *, by) -> AgreementClause:
+    """Put a clause's text back to its template clause's text."""
+    agreement = _locked(clause.agreement)
+    _require(permissions.can_edit(by, agreement), "This agreement's text can change only while it is a draft.")
+    if clause.template_clause is None:
+        raise ValidationError("This clause has no template text to go back to.")
+    clause.body = clause.template_clause.body
+    clause.save(update_fields=["body"])
+    return clause
+
+
+@transaction.atomic
 def submit_for_review(agreement, *, by, today: date | None = None) -> AgreementVersion:
     """Freeze the current text as a new version and send it to the force for review.
 

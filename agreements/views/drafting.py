@@ -22,7 +22,14 @@ from partnerships.models import Partnership
 from .. import permissions, services, templates_service
 from .. import text as agreement_text
 from ..filters import AgreementFilter, TemplateFilter
-from ..forms import AgreementCreateForm, AgreementDetailsForm, ClauseForm, TemplateClauseForm
+from ..forms import (
+    AgreementCreateForm,
+    AgreementDetailsForm,
+    ClauseForm,
+    OptionalClausesForm,
+    ResetClauseForm,
+    TemplateClauseForm,
+)
 from ..models import SIGNED_STATUSES, A, Agreement, AgreementTemplate, AgreementVersion, TemplateClause
 
 IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
@@ -312,6 +319,66 @@ def clause_edit(request, pk, key):
             "guidance": clause.template_clause.guidance if clause.template_clause else "",
             "element": clause.template_clause.element if clause.template_clause else "",
             "placeholders": placeholders,
+            "differs_from_template": clause.template_clause is not None and clause.template_clause.body != clause.body,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def optional_clauses(request, pk):
+    """The optional clauses as one checklist: tick those to include, save them all at once."""
+    agreement = get_agreement(request, pk)
+    if not permissions.can_edit(request.user, agreement):
+        raise PermissionDenied
+    clauses = list(agreement.clauses.filter(required=False).select_related("template_clause"))
+    form = OptionalClausesForm(request.POST if request.method == "POST" else None, clauses=clauses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            included, left_out = services.choose_optional_clauses(
+                agreement, included_keys=form.included_keys(), by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Optional clauses saved: {included} included, {left_out} left out.")
+            return redirect("agreements:clauses", agreement.pk)
+    return render(
+        request,
+        "agreements/optional_clauses.html",
+        {"agreement": agreement, "partnership": agreement.partnership, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clause_reset(request, pk, key):
+    """Put a clause back to the template's text, after a confirmation that shows both texts."""
+    agreement = get_agreement(request, pk)
+    clause = get_object_or_404(agreement.clauses.select_related("template_clause"), key=key)
+    clause.agreement = agreement
+    if not permissions.can_edit(request.user, agreement):
+        raise PermissionDenied
+    form = ResetClauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_clause(clause, by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Clause “{clause.heading}” is back to the template's text.")
+            return redirect(reverse("agreements:clauses", args=[agreement.pk]) + f"#clause-{clause.key}")
+    template_clause = clause.template_clause
+    return render(
+        request,
+        "agreements/clause_reset.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "clause": clause,
+            "template_text": template_clause.body if template_clause else "",
+            "same": template_clause is not None and template_clause.body == clause.body,
+            "form": form,
         },
     )
 

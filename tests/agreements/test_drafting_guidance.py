@@ -4,13 +4,15 @@ title, the dates checked together, and a draft PDF page that says one thing at a
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements import services, tasks, templates_service
-from agreements.models import A, Agreement
+from agreements.models import A, Agreement, AgreementClause
 from tests.fixtures.agreements import SUBMITTED_ON
+from tests.helpers import assert_outsider_gets_404
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +196,105 @@ def test_the_draft_pdf_page_says_being_prepared_only_while_it_is(client, adminis
     tasks.render_draft_pdf(in_review.pk)
     ready = client.get(url("draft_pdf", in_review), headers={"HX-Request": "true"}).content.decode()
     assert "ready" in ready and "prepar" not in ready.lower()
+
+
+# --- Optional clauses on one checklist ----------------------------------------------------------
+
+
+@pytest.fixture
+def more_optional(draft):
+    """Two more optional clauses beside county lines, one of them already included."""
+    for order, key, included in ((20, "faith_groups", True), (21, "reporting_centre", False)):
+        AgreementClause.objects.create(
+            agreement=draft,
+            section=13,
+            section_title="Optional provisions",
+            order=order,
+            key=key,
+            heading=key.replace("_", " ").capitalize(),
+            body="The parties agree.",
+            required=False,
+            included=included,
+        )
+    return draft
+
+
+def test_optional_clauses_are_chosen_on_one_page_and_saved_at_once(client, university_liaison, more_optional):
+    draft = more_optional
+    client.force_login(university_liaison)
+    page = client.get(url("optional_clauses", draft))
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert set(form.fields) == {"include_county_lines", "include_faith_groups", "include_reporting_centre"}
+    assert "Guidance for County lines." in page.content.decode()
+    response = client.post(
+        url("optional_clauses", draft), {"include_county_lines": "on", "include_reporting_centre": "on"}
+    )
+    assert response.status_code == 302 and response.url == url("clauses", draft)
+    included = dict(draft.clauses.filter(required=False).values_list("key", "included"))
+    assert included == {"county_lines": True, "faith_groups": False, "reporting_centre": True}
+    assert draft.clauses.get(key="parties").included  # required clauses stay in
+    assert "2 included, 1 left out" in str(list(get_messages(response.wsgi_request))[0])
+
+
+def test_the_clause_list_and_agreement_page_link_to_the_checklist(client, university_liaison, draft):
+    client.force_login(university_liaison)
+    assert url("optional_clauses", draft) in client.get(url("clauses", draft)).content.decode()
+    assert url("optional_clauses", draft) in client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_the_checklist_service_refuses_a_clause_that_is_not_optional(draft, university_liaison):
+    with pytest.raises(ValidationError):
+        services.choose_optional_clauses(draft, included_keys={"parties"}, by=university_liaison)
+
+
+@pytest.mark.parametrize("role", ["police_liaison", "administrator"])
+def test_only_the_drafting_side_chooses_optional_clauses(client, personas, draft, role):
+    client.force_login(personas[role])
+    assert client.get(url("optional_clauses", draft)).status_code == 403
+    assert client.post(url("optional_clauses", draft), {"include_county_lines": "on"}).status_code == 403
+    assert not draft.clauses.get(key="county_lines").included
+
+
+def test_optional_clauses_cannot_change_once_submitted(client, university_liaison, in_review):
+    client.force_login(university_liaison)
+    assert client.post(url("optional_clauses", in_review), {"include_county_lines": "on"}).status_code == 403
+
+
+# --- Resetting a clause to the template's text -----------------------------------------------------
+
+
+def test_a_clause_is_reset_to_the_templates_text_after_confirming(client, university_liaison, draft):
+    clause = draft.clauses.get(key="scope")
+    services.update_clause(clause, body="It covers the whole city.", included=True, by=university_liaison)
+    client.force_login(university_liaison)
+    edit_page = client.get(url("clause_edit", draft, "scope")).content.decode()
+    assert url("clause_reset", draft, "scope") in edit_page
+    confirm = client.get(url("clause_reset", draft, "scope")).content.decode()
+    assert "It covers the whole city." in confirm and "It covers {area_covered}." in confirm
+    refused = client.post(url("clause_reset", draft, "scope"), {})
+    assert "Tick the box to confirm" in refused.context["form"].errors["confirmed"][0]
+    assert draft.clauses.get(key="scope").body == "It covers the whole city."
+    response = client.post(url("clause_reset", draft, "scope"), {"confirmed": "on"})
+    assert response.status_code == 302 and response.url.endswith("#clause-scope")
+    assert draft.clauses.get(key="scope").body == "It covers {area_covered}."
+
+
+def test_an_unchanged_clause_offers_no_reset_link(client, university_liaison, draft):
+    client.force_login(university_liaison)
+    assert url("clause_reset", draft, "scope") not in client.get(url("clause_edit", draft, "scope")).content.decode()
+
+
+@pytest.mark.parametrize("role", ["police_liaison", "administrator"])
+def test_only_the_drafting_side_resets_a_clause(client, personas, draft, university_liaison, role):
+    clause = draft.clauses.get(key="scope")
+    services.update_clause(clause, body="It covers the whole city.", included=True, by=university_liaison)
+    client.force_login(personas[role])
+    assert client.post(url("clause_reset", draft, "scope"), {"confirmed": "on"}).status_code == 403
+    assert draft.clauses.get(key="scope").body == "It covers the whole city."
+
+
+def test_outsider_gets_404_on_the_new_drafting_pages(client, outsider, draft):
+    for page in (url("optional_clauses", draft), url("clause_reset", draft, "scope")):
+        for method in ("get", "post"):
+            assert_outsider_gets_404(client, page, outsider, method, {"confirmed": "on", "include_county_lines": "on"})

@@ -823,6 +823,22 @@ FORMS = [
         fields=lambda f: {"body": TEXT, "included": BOOL},
     ),
     FormCase(
+        "optional_clauses",
+        "agreements:optional_clauses",
+        "university_liaison",
+        kwargs=lambda f: {"pk": f.draft.pk},
+        base=lambda f: {"include_county_lines": "on"},
+        fields=lambda f: {"include_county_lines": BOOL},
+    ),
+    FormCase(
+        "clause_reset",
+        "agreements:clause_reset",
+        "university_liaison",
+        kwargs=lambda f: {"pk": f.draft.pk, "key": "scope"},
+        base=lambda f: {"confirmed": "on"},
+        fields=lambda f: {"confirmed": BOOL},
+    ),
+    FormCase(
         "comment",
         "agreements:comment",
         "police_liaison",

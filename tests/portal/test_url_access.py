@@ -160,6 +160,8 @@ SCOPED: dict[str, Scoped] = {
     "agreements:clauses": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:clause_edit": Scoped(lambda owned: [{"pk": owned.reworked_agreement.pk, "key": "parties"}]),
     "agreements:preview": Scoped(pk("reworked_agreement")),
+    "agreements:optional_clauses": Scoped(pk("reworked_agreement")),
+    "agreements:clause_reset": Scoped(lambda owned: [{"pk": owned.reworked_agreement.pk, "key": "parties"}]),
     "agreements:submit": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:revise": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:review": Scoped(pk("reworked_agreement", "signed_agreement")),
