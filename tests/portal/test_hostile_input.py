@@ -1658,6 +1658,8 @@ WITHOUT_TEXT = {
     "feed_settings",
     "people_change_role",
     "notification_settings",
+    "optional_clauses",
+    "clause_reset",
 }
 WITH_TEXT = [case for case in FORMS if case.name not in WITHOUT_TEXT]
 
