@@ -32,7 +32,8 @@ from ..forms import (
 )
 from ..models import SIGNED_STATUSES, A, Agreement, AgreementTemplate, AgreementVersion, TemplateClause
 
-IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+# On its way to force: a new draft waits until it is in force (or ended).
+IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED, A.SIGNED]
 SIGNING_DONE = [A.PARTLY_SIGNED, *SIGNED_STATUSES]  # the statuses in which an agreement has signatures
 
 # What happens next, one line per status; {institution} and {force} are the parties' names.

@@ -139,3 +139,9 @@ def test_beat_runs_the_coming_into_force_every_day(db):
     migration.schedule(apps, None)  # a second run adds nothing
     entry = PeriodicTask.objects.get(task=tasks.bring_agreements_into_force.name)
     assert entry.enabled and entry.crontab.hour == "0" and entry.crontab.day_of_week == "*"
+
+
+def test_a_new_draft_waits_until_the_signed_one_is_in_force(client, signed_early, university_liaison, partnership):
+    client.force_login(university_liaison)
+    response = client.get(reverse("agreements:create", args=[partnership.pk]))
+    assert response.status_code == 302 and response.url == signed_early.get_absolute_url()
