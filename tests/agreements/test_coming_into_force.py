@@ -145,3 +145,10 @@ def test_a_new_draft_waits_until_the_signed_one_is_in_force(client, signed_early
     client.force_login(university_liaison)
     response = client.get(reverse("agreements:create", args=[partnership.pk]))
     assert response.status_code == 302 and response.url == signed_early.get_absolute_url()
+
+
+def test_the_last_signature_tells_the_other_side_when_it_comes_into_force(signed_early, police_liaison):
+    from notifications.models import Notification
+
+    titles = set(Notification.objects.filter(recipient=police_liaison).values_list("title", flat=True))
+    assert f"Signed by both sides, in force from 1 December 2026: {signed_early.title}" in titles
