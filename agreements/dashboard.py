@@ -5,7 +5,7 @@ from django.db.models import BooleanField, Case, Count, Q, When
 
 from .models import A, Agreement, AgreementStatus
 
-OPEN = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+OPEN = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED, A.SIGNED]
 
 
 def agreement_summary(user, limit=5):

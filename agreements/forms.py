@@ -4,13 +4,14 @@ from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 
 from accounts import reauth
 from core.widgets import DateInput
 from partnerships.forms.partnerships import ContactChoiceField
 from partnerships.models import Contact
 
-from .models import SIGNATORY_ROLES, Agreement, AgreementTemplate, SigningOrder, TemplateClause
+from .models import SIGNATORY_ROLES, Agreement, AgreementTemplate, SigningOrder, TemplateClause, date_errors
 
 MONTHS_MIN, MONTHS_MAX = 1, 120
 MONTHS_MESSAGE = f"Enter a whole number of months from {MONTHS_MIN} to {MONTHS_MAX}, or leave it empty for now."
@@ -18,9 +19,9 @@ MONTH_FIELDS = {
     "meeting_months": "How often the partners meet, for example 3 for every quarter.",
     "statistics_months": "How often anonymised statistics and trends are shared.",
     "training_months": "How often joint training takes place.",
-    "term_months": "How long the memorandum lasts from its effective date.",
+    "term_months": "How long the memorandum lasts from its effective date: at least the review interval.",
     "review_months": "How often the partners review how the memorandum is working.",
-    "notice_months": "The notice either side gives to end the memorandum.",
+    "notice_months": "The notice either side gives to end the memorandum: shorter than the term.",
 }
 DETAIL_FIELDS = [
     "title",
@@ -59,7 +60,7 @@ class AgreementDetailsForm(forms.ModelForm):
             "signing_order": forms.RadioSelect,
         }
         help_texts = {
-            "effective_date": "May stay empty while drafting; fill it in before you submit.",
+            "effective_date": "Not before today. May stay empty while drafting; fill it in before you submit.",
             "signing_order": "Each signatory is asked when it is their turn, and reminded while it waits.",
         }
 
@@ -102,6 +103,23 @@ class AgreementDetailsForm(forms.ModelForm):
     def clean_signing_order(self):
         return self.cleaned_data["signing_order"] or SigningOrder.PARALLEL
 
+    def clean(self):
+        """The dates checked together. An effective date typed in may not be before today; one
+        saved earlier and left alone is checked again when the draft is first submitted
+        (``services.submit_for_review``), and a later version may keep it."""
+        cleaned = super().clean()
+        errors = date_errors(
+            effective_date=cleaned.get("effective_date"),
+            term_months=cleaned.get("term_months"),
+            review_months=cleaned.get("review_months"),
+            notice_months=cleaned.get("notice_months"),
+            today=timezone.localdate() if "effective_date" in self.changed_data else None,
+        )
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
+
     def fieldsets(self):
         """(legend, bound fields) groups for the template, skipping fields this form lacks."""
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in FIELDSETS]
@@ -124,6 +142,7 @@ class AgreementCreateForm(AgreementDetailsForm):
         self.fields["template"].empty_label = "Choose a template"
         self.fields["template"].help_text = "The model memorandum the draft starts from. You can change every clause."
         self.fields["template"].error_messages["required"] = "Choose the template to start from."
+        self.fields["title"].help_text = "Suggested from the partnership's title: change it as you wish."
         if not self.is_bound:
             self.initial.setdefault("title", f"Memorandum of understanding: {partnership.title}")
             self.initial.setdefault("institution_signatory", partnership.institution_sponsor_id)
@@ -156,6 +175,38 @@ class ClauseForm(forms.Form):
         if not body:
             raise forms.ValidationError("Write the clause's text, or leave the clause out.")
         return body
+
+
+class OptionalClausesForm(forms.Form):
+    """One checkbox per optional clause of a draft: which to include, all saved at once."""
+
+    def __init__(self, *args, clauses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clauses = [clause for clause in clauses if not clause.required]
+        for clause in self.clauses:
+            guidance = clause.template_clause.guidance if clause.template_clause else ""
+            self.fields[self.field_name(clause)] = forms.BooleanField(
+                label=f"{clause.heading} (section {clause.section}, {clause.section_title})",
+                required=False,
+                initial=clause.included,
+                help_text=guidance,
+            )
+
+    @staticmethod
+    def field_name(clause) -> str:
+        return f"include_{clause.key}"
+
+    def included_keys(self) -> set[str]:
+        return {clause.key for clause in self.clauses if self.cleaned_data.get(self.field_name(clause))}
+
+
+class ResetClauseForm(forms.Form):
+    """Confirm putting a clause back to its template's text."""
+
+    confirmed = forms.BooleanField(
+        label="Yes, replace this clause's text with the template's text",
+        error_messages={"required": "Tick the box to confirm: your own wording of this clause will be lost."},
+    )
 
 
 class TemplateClauseForm(forms.ModelForm):

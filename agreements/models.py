@@ -90,6 +90,8 @@ class AgreementStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved by both sides"
     PARTLY_SIGNED = "partly_signed", "Signed by one side"
+    # Signed by both sides before its effective date: in force from that date (tasks.py).
+    SIGNED = "signed", "Signed, not yet in force"
     IN_FORCE = "in_force", "In force"
     ENDED = "ended", "Ended"
     SUPERSEDED = "superseded", "Superseded"
@@ -104,17 +106,18 @@ TRANSITIONS = {
     A.IN_REVIEW: [A.CHANGES_REQUESTED, A.APPROVED, A.WITHDRAWN],
     A.CHANGES_REQUESTED: [A.DRAFT, A.WITHDRAWN],
     # A signatory who declines sends it back to changes requested.
-    A.APPROVED: [A.PARTLY_SIGNED, A.IN_FORCE, A.CHANGES_REQUESTED, A.WITHDRAWN],
-    A.PARTLY_SIGNED: [A.IN_FORCE, A.CHANGES_REQUESTED, A.WITHDRAWN],
+    A.APPROVED: [A.PARTLY_SIGNED, A.SIGNED, A.IN_FORCE, A.CHANGES_REQUESTED, A.WITHDRAWN],
+    A.PARTLY_SIGNED: [A.SIGNED, A.IN_FORCE, A.CHANGES_REQUESTED, A.WITHDRAWN],
+    A.SIGNED: [A.IN_FORCE],
     A.IN_FORCE: [A.ENDED, A.SUPERSEDED],
     A.ENDED: [],
     A.SUPERSEDED: [],
     A.WITHDRAWN: [],
 }
-# Either side may withdraw an agreement in these statuses (before it is in force), with a reason.
+# Either side may withdraw an agreement in these statuses (before it is signed by both), with a reason.
 WITHDRAWABLE_STATUSES = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
 SIGNING_STATUSES = [A.APPROVED, A.PARTLY_SIGNED]
-SIGNED_STATUSES = [A.IN_FORCE, A.ENDED, A.SUPERSEDED]
+SIGNED_STATUSES = [A.SIGNED, A.IN_FORCE, A.ENDED, A.SUPERSEDED]
 
 
 class SigningOrder(models.TextChoices):
@@ -236,6 +239,13 @@ class Agreement(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status in SIGNED_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; signed but not yet in force, with the date it comes into force."""
+        if self.status == A.SIGNED and self.effective_date:
+            return f"Signed, in force from {self.effective_date:%-d %B %Y}"
+        return self.get_status_display()
 
     def side_of(self, user):
         if user.organisation_id == self.partnership.institution_id:
@@ -487,3 +497,40 @@ def validate_signatory(agreement, field, side_org_id):
     contact = getattr(agreement, field)
     if contact is not None and contact.organisation_id != side_org_id:
         raise ValidationError({field: "Choose a contact of that side's own organisation."})
+
+
+def _months_text(n: int) -> str:
+    return "1 month" if n == 1 else f"{n} months"
+
+
+def date_errors(*, effective_date, term_months, review_months, notice_months, today=None) -> dict[str, str]:
+    """The agreement's dates checked together, as {field: message}; each message names both
+    fields that disagree. ``today`` given, an effective date before it is refused too (a draft
+    not yet submitted cannot take effect in the past)."""
+    errors = {}
+    if today is not None and effective_date is not None and effective_date < today:
+        errors["effective_date"] = (
+            f"The effective date ({effective_date:%-d %B %Y}) is before today ({today:%-d %B %Y}): "
+            "choose a date not before today."
+        )
+    if term_months and review_months and term_months < review_months:
+        term, review = _months_text(term_months), _months_text(review_months)
+        errors["term_months"] = (
+            f"The term ({term}) is shorter than the review interval ({review}): "
+            f"make the term at least the review interval ({review}) or review more often."
+        )
+        errors["review_months"] = (
+            f"The review interval ({review}) is longer than the term ({term}): review at least once within the term."
+        )
+    if term_months and notice_months and notice_months >= term_months:
+        term, notice = _months_text(term_months), _months_text(notice_months)
+        errors.setdefault(
+            "term_months",
+            f"The notice period ({notice}) is not shorter than the term ({term}): make the term longer than "
+            f"the notice period ({notice}).",
+        )
+        errors["notice_months"] = (
+            f"The notice period ({notice}) is not shorter than the term ({term}): "
+            f"give a notice period shorter than the term ({term})."
+        )
+    return errors

@@ -276,6 +276,8 @@ def signed(signature):
     others = [u for u in both_sides(p, people) if u.pk != signature.signer_id]
     if agreement.status == A.IN_FORCE:
         title = f"Signed by both sides and in force: {agreement.title}"
+    elif agreement.status == A.SIGNED:
+        title = f"Signed by both sides, in force from {agreement.effective_date:%-d %B %Y}: {agreement.title}"
     else:
         title = f"Signed by {signature.organisation_name}: {agreement.title}"
     _notify(SIGNED, signature, p, others, title, agreement.get_absolute_url())
@@ -388,12 +390,14 @@ for _days in EXPIRY:
 
 @catch_up
 def render_missing_signed_pdfs(now, limit):
-    """Queue the signed PDF of agreements in force without one (their task was never queued)."""
+    """Queue the signed PDF of agreements signed by both sides without one (their task was never queued)."""
     from core.queue import publish
 
     from .tasks import render_signed_pdf
 
     # Give the task queued when the last side signed a few minutes to finish first.
-    pending = Agreement.objects.filter(status=A.IN_FORCE, signed_pdf="", signed_at__lt=now - timedelta(minutes=5))
+    pending = Agreement.objects.filter(
+        status__in=[A.SIGNED, A.IN_FORCE], signed_pdf="", signed_at__lt=now - timedelta(minutes=5)
+    )
     for pk in pending.values_list("pk", flat=True)[:limit]:
         publish(render_signed_pdf, pk)

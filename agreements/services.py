@@ -1,7 +1,8 @@
 """The agreement workflow: the only code that changes an agreement's status.
 
 draft → in review → changes requested → (back to) draft → ... → approved by both →
-signed by one side → in force → ended or superseded. Every move is checked here, raises
+signed by one side → signed by both, in force from the effective date → in force (the day it
+comes, by the daily ``bring_into_force``) → ended or superseded. Every move is checked here, raises
 ``WorkflowError`` (a ValidationError, so forms show it) when it is not allowed, and writes an
 ``AgreementEvent`` for the audit trail.
 """
@@ -34,8 +35,17 @@ from .models import (
     SignedWith,
     SigningOrder,
     clause_text,
+    date_errors,
 )
-from .text import assemble, current_version, missing_placeholders, text_hash
+from .text import (
+    assemble,
+    current_version,
+    field_label,
+    known_placeholders_text,
+    missing_placeholders,
+    text_hash,
+    unknown_placeholders,
+)
 
 A = AgreementStatus
 
@@ -71,9 +81,15 @@ def _require(allowed: bool, message: str):
 
 
 @transaction.atomic
-def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fields) -> Agreement:
-    """A new draft from a template: required clauses in, optional ones offered but left out."""
+def start_draft(partnership, template: AgreementTemplate, *, by, title: str, **fields) -> Agreement:
+    """A new draft from a template: required clauses in, optional ones offered but left out.
+
+    The title is the drafter's: the form offers one as its visible initial value, and none is
+    made up here.
+    """
     _require(permissions.can_draft(by, partnership), "Only the institution's liaison officers draft agreements.")
+    if not title.strip():
+        raise ValidationError({"title": "Give the agreement a title."})
     # A signatory not chosen (absent or None) is the partnership's sponsor on that side.
     if fields.get("institution_signatory") is None:
         fields["institution_signatory"] = partnership.institution_sponsor
@@ -82,7 +98,7 @@ def start_draft(partnership, template: AgreementTemplate, *, by, title="", **fie
     agreement = Agreement(
         partnership=partnership,
         template=template,
-        title=title or f"Memorandum of understanding: {partnership.title}",
+        title=title.strip(),
         created_by=by,
         **fields,
     )
@@ -118,14 +134,63 @@ def update_clause(clause: AgreementClause, *, body: str, included: bool, by) -> 
         raise ValidationError({"included": "This clause is required and cannot be left out."})
     if not body.strip():
         raise ValidationError({"body": "Write the clause's text, or leave the clause out."})
+    refuse_unknown_placeholders(body)
     clause.body, clause.included = body.strip(), included
     clause.save(update_fields=["body", "included"])
     return clause
 
 
+def refuse_unknown_placeholders(body: str) -> None:
+    """A ``{name}`` the portal cannot fill in is refused, with the list of those it can."""
+    unknown = unknown_placeholders(body)
+    if unknown:
+        names = ", ".join(f"{{{name}}}" for name in unknown)
+        raise ValidationError(
+            {
+                "body": f"{names} is not a placeholder the portal can fill in. Write the words themselves, "
+                f"or use one of: {known_placeholders_text()}."
+            }
+        )
+
+
 @transaction.atomic
-def submit_for_review(agreement, *, by) -> AgreementVersion:
-    """Freeze the current text as a new version and send it to the force for review."""
+def choose_optional_clauses(agreement, *, included_keys: set[str], by) -> tuple[int, int]:
+    """Include the optional clauses named in ``included_keys`` and leave the other optional ones
+    out, all at once. Returns (included, left out)."""
+    agreement = _locked(agreement)
+    _require(permissions.can_edit(by, agreement), "This agreement's text can change only while it is a draft.")
+    optional = list(agreement.clauses.filter(required=False))
+    unknown = set(included_keys) - {clause.key for clause in optional}
+    if unknown:
+        raise ValidationError("Choose among this agreement's optional clauses.")
+    for clause in optional:
+        included = clause.key in included_keys
+        if clause.included != included:
+            clause.included = included
+            clause.save(update_fields=["included"])
+    chosen = sum(clause.included for clause in optional)
+    return chosen, len(optional) - chosen
+
+
+@transaction.atomic
+def reset_clause(clause: AgreementClause, *, by) -> AgreementClause:
+    """Put a clause's text back to its template clause's text."""
+    agreement = _locked(clause.agreement)
+    _require(permissions.can_edit(by, agreement), "This agreement's text can change only while it is a draft.")
+    if clause.template_clause is None:
+        raise ValidationError("This clause has no template text to go back to.")
+    clause.body = clause.template_clause.body
+    clause.save(update_fields=["body"])
+    return clause
+
+
+@transaction.atomic
+def submit_for_review(agreement, *, by, today: date | None = None) -> AgreementVersion:
+    """Freeze the current text as a new version and send it to the force for review.
+
+    The dates are checked together first; on the first submission the effective date may not
+    be before ``today`` (default: today in the portal's time zone).
+    """
     agreement = _locked(agreement)
     _require(
         agreement.status == A.DRAFT,
@@ -134,11 +199,20 @@ def submit_for_review(agreement, *, by) -> AgreementVersion:
     _require(permissions.can_submit(by, agreement), "Only the institution's liaison officers submit a draft.")
     missing = missing_placeholders(agreement)
     if missing:
-        names = ", ".join(f"{{{name}}}" for name in missing)
+        names = ", ".join(field_label(name) for name in missing)
         raise WorkflowError(f"Fill in every placeholder before submitting. Still empty: {names}.")
     _require_signatories(agreement)
-    text = assemble(agreement)
     number = agreement.versions.count() + 1
+    problems = date_errors(
+        effective_date=agreement.effective_date,
+        term_months=agreement.term_months,
+        review_months=agreement.review_months,
+        notice_months=agreement.notice_months,
+        today=(today or timezone.localdate()) if number == 1 else None,
+    )
+    if problems:
+        raise WorkflowError(" ".join(dict.fromkeys(problems.values())))
+    text = assemble(agreement)
     version = AgreementVersion.objects.create(
         agreement=agreement, number=number, text=text, sha256=text_hash(text), created_by=by
     )
@@ -277,7 +351,7 @@ def sign(agreement, *, by, position: str, authentication: str, ip_address: str |
         text_sha256=version.sha256,
     )
     if agreement.signatures.count() == len(Side):
-        _enter_into_force(agreement, by=by)
+        _signed_by_both(agreement, by=by)
     else:
         _move(agreement, A.PARTLY_SIGNED, by=by, comment=f"Signed by {signature.full_name} for {side.label.lower()}")
     signature.agreement = agreement
@@ -303,13 +377,47 @@ def term_end(agreement):
     return start + relativedelta(months=agreement.term_months) - timedelta(days=1)
 
 
-def _enter_into_force(agreement, *, by):
+def _signed_by_both(agreement, *, by):
+    """The last signature landed: the signed PDF is rendered now, once. The agreement is in force
+    at once if its effective date has come, else signed and in force from that date
+    (``bring_into_force``, run daily)."""
     from .tasks import render_signed_pdf
 
     agreement.signed_at = timezone.now()
     agreement.expires_on = term_end(agreement)
     agreement.save(update_fields=["signed_at", "expires_on", "updated_at"])
-    _move(agreement, A.IN_FORCE, by=by, comment="Signed by both sides")
+    effective = agreement.effective_date
+    if effective is not None and effective > timezone.localdate():
+        _move(agreement, A.SIGNED, by=by, comment=f"Signed by both sides; in force from {effective:%-d %B %Y}")
+    else:
+        _enter_into_force(agreement, by=by, comment="Signed by both sides")
+    enqueue(render_signed_pdf, agreement.pk)  # if the broker is down, the sweep renders it later
+
+
+def bring_into_force(today: date | None = None, batch_size: int = 100) -> int:
+    """Put in force the signed agreements whose effective date has come, superseding those they
+    replace then. One bounded batch; returns how many, so a scheduled run can repeat until 0.
+
+    Safe to run twice at once: each run claims its rows with ``skip_locked``, and an agreement
+    in force no longer matches.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        due = list(
+            Agreement.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=A.SIGNED, effective_date__lte=today)
+            .select_related("partnership")
+            .order_by("effective_date", "pk")[:batch_size]
+        )
+        for agreement in due:
+            _enter_into_force(
+                agreement, by=None, comment=f"In force from its effective date, {agreement.effective_date:%-d %B %Y}"
+            )
+    return len(due)
+
+
+def _enter_into_force(agreement, *, by, comment):
+    _move(agreement, A.IN_FORCE, by=by, comment=comment)
     previous = (
         Agreement.objects.filter(partnership=agreement.partnership, status=A.IN_FORCE).exclude(pk=agreement.pk).first()
     )
@@ -330,7 +438,6 @@ def _enter_into_force(agreement, *, by):
         },
         by=by,
     )
-    enqueue(render_signed_pdf, agreement.pk)  # if the broker is down, the sweep renders it later
 
 
 @transaction.atomic

@@ -1,12 +1,31 @@
-"""Background work for agreements: rendering the signed PDF once, after the last signature."""
+"""Background work for agreements: rendering the signed PDF once, after the last signature, and
+putting signed agreements in force on their effective date."""
 
 import hashlib
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from .models import Agreement, DraftPdf
+
+IN_FORCE_BATCH_SIZE = 100
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def bring_agreements_into_force() -> int:
+    """Put in force the signed agreements whose effective date has come (``services.bring_into_force``).
+
+    Beat runs it every day just after midnight (a periodic task in Django admin, created by
+    migration 0006); a full batch queues the next one.
+    """
+    from . import services
+
+    done = services.bring_into_force(batch_size=IN_FORCE_BATCH_SIZE)
+    if done == IN_FORCE_BATCH_SIZE:
+        bring_agreements_into_force.delay()
+    return done
+
 
 # WeasyPrint on a long agreement takes seconds; a stuck render must not hold a worker forever.
 RENDER_SOFT_TIME_LIMIT = 60

@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from . import permissions
 from .models import AgreementTemplate, TemplateClause, clause_text
+from .services import refuse_unknown_placeholders
 
 IN_USE_MESSAGE = "Agreements were drafted from this version, so it cannot change. Create a new version to change it."
 
@@ -63,6 +64,7 @@ def update_template_clause(
         errors["body"] = "Write the clause's text."
     if errors:
         raise ValidationError(errors)
+    refuse_unknown_placeholders(body)
     clause.heading, clause.body, clause.guidance, clause.required = (
         heading.strip(),
         body.strip(),

@@ -8,6 +8,8 @@ import hashlib
 import json
 import re
 
+from django.utils.text import capfirst
+
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 # Every placeholder a clause body may use, written ``{name}``, with a short label for drafters.
@@ -27,6 +29,48 @@ PLACEHOLDERS = {
     "review_interval": "Time between reviews (e.g. 12 months)",
     "notice_period": "Notice needed to end the memorandum (e.g. 3 months' notice)",
 }
+
+
+# Where the drafter fills in each placeholder: a field of the agreement's details form. The
+# contacts are the partnership's (``PARTNERSHIP_PLACEHOLDERS``); the parties' names are always known.
+PLACEHOLDER_FIELDS = {
+    "area_covered": "area_covered",
+    "meeting_frequency": "meeting_months",
+    "statistics_frequency": "statistics_months",
+    "training_frequency": "training_months",
+    "effective_date": "effective_date",
+    "term": "term_months",
+    "review_interval": "review_months",
+    "notice_period": "notice_months",
+    "institution_sponsor": "institution_signatory",
+    "police_sponsor": "police_signatory",
+}
+PARTNERSHIP_PLACEHOLDERS = {
+    "institution_contact": "Single point of contact at the institution (on the partnership)",
+    "police_contact": "Single point of contact at the police force (on the partnership)",
+}
+
+
+def field_label(name: str) -> str:
+    """What a drafter calls the thing a placeholder stands for: the label of the field that
+    fills it in ("Meet every (months)"), not its ``{key}``."""
+    from .models import Agreement
+
+    if name in PLACEHOLDER_FIELDS:
+        return capfirst(Agreement._meta.get_field(PLACEHOLDER_FIELDS[name]).verbose_name)
+    if name in PARTNERSHIP_PLACEHOLDERS:
+        return PARTNERSHIP_PLACEHOLDERS[name]
+    return PLACEHOLDERS.get(name, f"Unknown placeholder {{{name}}}")
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    """The ``{names}`` in ``body`` that are not placeholders the portal fills in."""
+    return list(dict.fromkeys(name for name in PLACEHOLDER.findall(body) if name not in PLACEHOLDERS))
+
+
+def known_placeholders_text() -> str:
+    """Every placeholder, by label and key, for a message that refuses an unknown one."""
+    return "; ".join(f"{label}: {{{name}}}" for name, label in PLACEHOLDERS.items())
 
 
 def _months(n, singular="every month", plural="every {n} months"):

@@ -13,6 +13,7 @@ TITLES = {
     "changes_requested": "Changes requested to the agreement",
     "approved": "Agreement approved by both sides",
     "partly_signed": "Agreement signed by one side",
+    "signed": "Agreement signed by both sides, not yet in force",
     "in_force": "Agreement in force",
     "ended": "Agreement ended",
     "superseded": "Agreement superseded",

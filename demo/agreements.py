@@ -64,7 +64,8 @@ def seed() -> dict[str, int]:
         county_lines = agreement.clauses.filter(required=False, heading__icontains="county").first()
         if county_lines is not None:
             services.update_clause(county_lines, body=county_lines.body, included=True, by=users["uni.liaison"])
-        services.submit_for_review(agreement, by=users["uni.liaison"])
+        # Signed and in force for two months: submitted, as the demo tells it, on its effective date.
+        services.submit_for_review(agreement, by=users["uni.liaison"], today=agreement.effective_date)
         services.approve(agreement, by=users["police.liaison"], comment="Agreed at the strategic meeting.")
         # The senior sponsors sign, each as themselves, with the seeded authenticator they
         # must use (demo/two_factor.py): password and a code.

@@ -278,7 +278,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks live in the database (django-celery-beat), so they can be seen and changed in
 # Django admin: notifications' migration 0002 creates the reminder sweep (every 5 minutes) and
-# the nightly erasure of expired information shares (02:15). Run exactly one beat process.
+# the nightly erasure of expired information shares (02:15); agreements' migration 0006 the daily
+# run (00:05) that puts signed agreements in force on their effective date
+# (agreements.tasks.bring_agreements_into_force). Run exactly one beat process.
 CELERY_BEAT_SCHEDULE = {}
 
 # Notifications: a failed email is retried after this many seconds, doubling each time (at

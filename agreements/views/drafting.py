@@ -22,10 +22,18 @@ from partnerships.models import Partnership
 from .. import permissions, services, templates_service
 from .. import text as agreement_text
 from ..filters import AgreementFilter, TemplateFilter
-from ..forms import AgreementCreateForm, AgreementDetailsForm, ClauseForm, TemplateClauseForm
+from ..forms import (
+    AgreementCreateForm,
+    AgreementDetailsForm,
+    ClauseForm,
+    OptionalClausesForm,
+    ResetClauseForm,
+    TemplateClauseForm,
+)
 from ..models import SIGNED_STATUSES, A, Agreement, AgreementTemplate, AgreementVersion, TemplateClause
 
-IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+# On its way to force: a new draft waits until it is in force (or ended).
+IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED, A.SIGNED]
 SIGNING_DONE = [A.PARTLY_SIGNED, *SIGNED_STATUSES]  # the statuses in which an agreement has signatures
 
 # What happens next, one line per status; {institution} and {force} are the parties' names.
@@ -35,26 +43,15 @@ NEXT_STEPS = {
     A.CHANGES_REQUESTED: "{force} asked for changes. {institution}'s liaison officers revise the draft and submit "
     "a new version.",
     A.APPROVED: "Both sides approved the text. A liaison officer of each side signs it.",
-    A.PARTLY_SIGNED: "One side has signed. The agreement comes into force when the other side signs.",
+    A.PARTLY_SIGNED: "One side has signed. The agreement comes into force when the other side signs, "
+    "or on its effective date if that is later.",
+    A.SIGNED: "Both sides have signed. The agreement comes into force on {effective_date}; until then the "
+    "agreement it replaces stays in force.",
     A.IN_FORCE: "The agreement is in force. Its commitments are tracked on the partnership.",
     A.ENDED: "The agreement has ended. Its record and signed text are kept.",
     A.SUPERSEDED: "A newer agreement replaced this one. Its record and signed text are kept.",
 }
 
-# Where each placeholder is filled in: a field of the details form, or the partnership's page.
-PLACEHOLDER_FIELDS = {
-    "area_covered": "area_covered",
-    "meeting_frequency": "meeting_months",
-    "statistics_frequency": "statistics_months",
-    "training_frequency": "training_months",
-    "effective_date": "effective_date",
-    "term": "term_months",
-    "review_interval": "review_months",
-    "notice_period": "notice_months",
-    "institution_sponsor": "institution_signatory",
-    "police_sponsor": "police_signatory",
-}
-PARTNERSHIP_PLACEHOLDERS = {"institution_contact", "police_contact"}
 AGREEMENT_RELATED = (
     "partnership__institution",
     "partnership__police_force",
@@ -94,16 +91,19 @@ def fill_in_url(agreement, name, can_edit):
     """Where the drafter fills in a placeholder: a details field, the partnership, or the clauses."""
     if not can_edit:
         return None
-    if name in PLACEHOLDER_FIELDS:
-        return reverse("agreements:edit", args=[agreement.pk]) + f"#id_{PLACEHOLDER_FIELDS[name]}"
-    if name in PARTNERSHIP_PLACEHOLDERS:
+    if name in agreement_text.PLACEHOLDER_FIELDS:
+        return reverse("agreements:edit", args=[agreement.pk]) + f"#id_{agreement_text.PLACEHOLDER_FIELDS[name]}"
+    if name in agreement_text.PARTNERSHIP_PLACEHOLDERS:
         return reverse("partnerships:partnership_edit", args=[agreement.partnership_id])
     return reverse("agreements:clauses", args=[agreement.pk])  # not a known placeholder: edit the text
 
 
 def missing_with_links(agreement, user):
     can_edit = permissions.can_edit(user, agreement)
-    return [(name, fill_in_url(agreement, name, can_edit)) for name in agreement_text.missing_placeholders(agreement)]
+    return [
+        (agreement_text.field_label(name), fill_in_url(agreement, name, can_edit))
+        for name in agreement_text.missing_placeholders(agreement)
+    ]
 
 
 def _refuse(request, agreement, why: str):
@@ -191,7 +191,7 @@ def agreement_detail(request, pk):
             # Only a signed (or half-signed) agreement has signatures: no query before that.
             "signatures": agreement.signatures.order_by("signed_at") if agreement.status in SIGNING_DONE else [],
             "next_step": NEXT_STEPS[agreement.status].format(
-                institution=values["institution"], force=values["police_force"]
+                institution=values["institution"], force=values["police_force"], effective_date=values["effective_date"]
             ),
             "missing": missing_with_links(agreement, user) if agreement.is_editable else [],
             "can_edit": can_edit,
@@ -262,7 +262,8 @@ def clause_list(request, pk):
     clauses = list(agreement.clauses.select_related("template_clause"))
     for clause in clauses:
         names = dict.fromkeys(agreement_text.PLACEHOLDER.findall(clause.body))
-        clause.missing = [name for name in names if not values.get(name)] if clause.included else []
+        missing = [name for name in names if not values.get(name)] if clause.included else []
+        clause.missing = [agreement_text.field_label(name) for name in missing]
         clause.html = highlight(agreement_text.fill(clause.body, values))
     return render(
         request,
@@ -319,6 +320,66 @@ def clause_edit(request, pk, key):
             "guidance": clause.template_clause.guidance if clause.template_clause else "",
             "element": clause.template_clause.element if clause.template_clause else "",
             "placeholders": placeholders,
+            "differs_from_template": clause.template_clause is not None and clause.template_clause.body != clause.body,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def optional_clauses(request, pk):
+    """The optional clauses as one checklist: tick those to include, save them all at once."""
+    agreement = get_agreement(request, pk)
+    if not permissions.can_edit(request.user, agreement):
+        raise PermissionDenied
+    clauses = list(agreement.clauses.filter(required=False).select_related("template_clause"))
+    form = OptionalClausesForm(request.POST if request.method == "POST" else None, clauses=clauses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            included, left_out = services.choose_optional_clauses(
+                agreement, included_keys=form.included_keys(), by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Optional clauses saved: {included} included, {left_out} left out.")
+            return redirect("agreements:clauses", agreement.pk)
+    return render(
+        request,
+        "agreements/optional_clauses.html",
+        {"agreement": agreement, "partnership": agreement.partnership, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clause_reset(request, pk, key):
+    """Put a clause back to the template's text, after a confirmation that shows both texts."""
+    agreement = get_agreement(request, pk)
+    clause = get_object_or_404(agreement.clauses.select_related("template_clause"), key=key)
+    clause.agreement = agreement
+    if not permissions.can_edit(request.user, agreement):
+        raise PermissionDenied
+    form = ResetClauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_clause(clause, by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Clause “{clause.heading}” is back to the template's text.")
+            return redirect(reverse("agreements:clauses", args=[agreement.pk]) + f"#clause-{clause.key}")
+    template_clause = clause.template_clause
+    return render(
+        request,
+        "agreements/clause_reset.html",
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "clause": clause,
+            "template_text": template_clause.body if template_clause else "",
+            "same": template_clause is not None and template_clause.body == clause.body,
+            "form": form,
         },
     )
 

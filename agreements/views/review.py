@@ -279,7 +279,13 @@ def sign(request, pk):
         else:
             agreement.refresh_from_db(fields=["status"])
             signed = f"You signed version {version.number} for {user.organisation.name}."
-            if agreement.status == A.IN_FORCE:
+            if agreement.status == A.SIGNED:
+                messages.success(
+                    request,
+                    f"{signed} Both sides have now signed. It comes into force on "
+                    f"{agreement.effective_date:%-d %B %Y}. The signed PDF is being prepared.",
+                )
+            elif agreement.status == A.IN_FORCE:
                 messages.success(
                     request,
                     f"{signed} Both sides have now signed: the memorandum is in force. "

@@ -31,7 +31,7 @@ def test_a_draft_of_the_default_template_fills_every_placeholder(partnership, de
     partnership.institution_sponsor = partnership.institution_contact
     partnership.police_sponsor = partnership.police_contact
     partnership.save()
-    agreement = services.start_draft(partnership, default_template, by=university_liaison, **FIELDS)
+    agreement = services.start_draft(partnership, default_template, by=university_liaison, title="MOU", **FIELDS)
     for clause in agreement.clauses.filter(required=False):
         clause.included = True
         clause.save()

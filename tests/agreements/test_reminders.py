@@ -9,6 +9,7 @@ from agreements import services as agreement_services
 from notifications import services as notification_services
 from notifications.models import Notification
 from partnerships.models import Commitment, CommitmentKind
+from tests.fixtures.agreements import SUBMITTED_ON
 from tests.fixtures.reminders import (
     EXPIRY_KINDS,
     REVIEW_DUE,
@@ -38,7 +39,7 @@ def test_a_review_request_goes_to_the_forces_liaison_officers_only(
 ):
     uni_colleague, police_colleague = second_officers
 
-    version = agreement_services.submit_for_review(draft, by=university_liaison)
+    version = agreement_services.submit_for_review(draft, by=university_liaison, today=SUBMITTED_ON)
 
     today = timezone.localdate()
     assert told("agreement_review_requested", version) == [(police_liaison, today), (police_colleague, today)]

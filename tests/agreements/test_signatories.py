@@ -15,7 +15,7 @@ from agreements.forms import AgreementDetailsForm
 from agreements.models import A, Agreement, Side, Signature, SigningOrder
 from agreements.services import WorkflowError
 from tests import factories
-from tests.fixtures.agreements import FIELDS
+from tests.fixtures.agreements import FIELDS, SUBMITTED_ON
 from tests.fixtures.reminders import told
 from tests.helpers import second_factor_device, totp_code
 
@@ -40,9 +40,9 @@ def sponsors(partnership, university, police_force):
 @pytest.fixture
 def sponsored(partnership, template, sponsors, university_liaison, police_liaison):
     """An agreement drafted with the default signatories (the sponsors), approved by both sides."""
-    agreement = services.start_draft(partnership, template, by=university_liaison, **FIELDS)
+    agreement = services.start_draft(partnership, template, by=university_liaison, title="Safer campus MOU", **FIELDS)
     assert agreement.institution_signatory == partnership.institution_sponsor
-    services.submit_for_review(agreement, by=university_liaison)
+    services.submit_for_review(agreement, by=university_liaison, today=SUBMITTED_ON)
     services.approve(agreement, by=police_liaison)
     return Agreement.objects.get(pk=agreement.pk)
 
@@ -91,7 +91,7 @@ def test_a_senior_sponsor_reads_the_draft_and_changes_nothing(
     client, partnership, template, sponsors, university_liaison
 ):
     uni_sponsor, _ = sponsors
-    draft = services.start_draft(partnership, template, by=university_liaison, **FIELDS)
+    draft = services.start_draft(partnership, template, by=university_liaison, title="Safer campus MOU", **FIELDS)
     client.force_login(uni_sponsor)
     assert client.get(draft.get_absolute_url()).status_code == 200
     assert permissions.can_see_workings(uni_sponsor, draft)
@@ -108,9 +108,9 @@ def test_submission_is_refused_until_each_signatory_has_an_account(partnership, 
     police_liaison = partnership.police_contact.user
     police_liaison.is_active = False
     police_liaison.save()
-    draft = services.start_draft(partnership, template, by=university_liaison, **FIELDS)
+    draft = services.start_draft(partnership, template, by=university_liaison, title="Safer campus MOU", **FIELDS)
     with pytest.raises(WorkflowError) as error:
-        services.submit_for_review(draft, by=university_liaison)
+        services.submit_for_review(draft, by=university_liaison, today=SUBMITTED_ON)
     message = str(error.value)
     assert "Professor Paper (signing for" in message and "has no active portal account" in message
     assert f"(signing for {partnership.police_force.name}) has no active portal account" in message
@@ -149,9 +149,14 @@ def _sign(agreement, user):
 @pytest.fixture
 def force_first(partnership, template, sponsors, university_liaison, police_liaison):
     agreement = services.start_draft(
-        partnership, template, by=university_liaison, signing_order=SigningOrder.POLICE_FIRST, **FIELDS
+        partnership,
+        template,
+        by=university_liaison,
+        title="Safer campus MOU",
+        signing_order=SigningOrder.POLICE_FIRST,
+        **FIELDS,
     )
-    services.submit_for_review(agreement, by=university_liaison)
+    services.submit_for_review(agreement, by=university_liaison, today=SUBMITTED_ON)
     services.approve(agreement, by=police_liaison)
     return Agreement.objects.get(pk=agreement.pk)
 
@@ -212,7 +217,7 @@ def test_a_signatory_declines_with_a_reason_and_everyone_is_told(
     assert {police_sponsor, university_liaison, police_liaison} <= told_now and uni_sponsor not in told_now
     # Revised into version 2, it is reviewed, approved and signed again.
     services.revise(force_first, by=university_liaison)
-    services.submit_for_review(force_first, by=university_liaison)
+    services.submit_for_review(force_first, by=university_liaison, today=SUBMITTED_ON)
     services.approve(force_first, by=police_liaison)
     force_first.refresh_from_db()
     assert force_first.status == A.APPROVED and permissions.can_sign(police_sponsor, force_first)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from agreements import audit, services
 from agreements.documents import signed_document
 from agreements.models import Agreement
-from tests.fixtures.agreements import sign_both
+from tests.fixtures.agreements import SUBMITTED_ON, sign_both
 
 HOSTILE_FIRST = "<script>alert(1)</script>"
 HOSTILE_LAST = "=cmd|' /C calc'!A0"
@@ -24,7 +24,7 @@ def pages(content: bytes) -> list[str]:
 @pytest.fixture
 def signed_after_review(draft, university_liaison, police_liaison):
     """Version 1 commented on and sent back, version 2 approved by both and signed by both."""
-    services.submit_for_review(draft, by=university_liaison)
+    services.submit_for_review(draft, by=university_liaison, today=SUBMITTED_ON)
     comment = services.comment_on_clause(draft, clause_key="scope", body="SECRET NEGOTIATION WORDS", by=police_liaison)
     services.request_changes(draft, by=police_liaison, comment="ANOTHER PRIVATE REASON")
     services.resolve_comment(comment, by=university_liaison)

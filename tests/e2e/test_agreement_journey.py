@@ -22,7 +22,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from agreements import tasks
+from agreements import services, tasks
 from agreements.forms import MONTHS_MESSAGE
 from agreements.models import Agreement
 from tests import factories
@@ -144,7 +144,7 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     details = page.get_by_role("region", name="Details", exact=True)
     expect(details).to_contain_text(AREA)
     expect(details).to_contain_text(long(effective))
-    expect(page.get_by_test_id("missing-placeholders")).to_contain_text("{notice_period}")
+    expect(page.get_by_test_id("missing-placeholders")).to_contain_text("Notice period (months)")
 
     # A clause edited with its guidance in view.
     follow(page, page.get_by_role("link", name="Edit clauses"))
@@ -189,16 +189,16 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     expect(document.get_by_role("heading", name="13.1 Joint patrols in the night-time economy")).to_be_visible()
     expect(document).to_contain_text(f"This memorandum lasts for 36 months from {long(effective)}")
     expect(document.locator("mark")).to_have_text(["Not filled in: {notice_period}"])
-    expect(page.get_by_test_id("missing-placeholders")).to_contain_text("{notice_period}")
+    expect(page.get_by_test_id("missing-placeholders")).to_contain_text("Notice period (months)")
 
     # Submitting with the notice period empty is refused, naming the placeholder.
     follow(page, page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=MOU))
     follow(page, page.get_by_role("button", name="Submit for review"))
     assert address(page.url) == agreement_url
     expect(error_message(page)).to_contain_text(
-        "Fill in every placeholder before submitting. Still empty: {notice_period}."
+        "Fill in every placeholder before submitting. Still empty: Notice period (months)."
     )
-    follow(page, page.get_by_test_id("missing-placeholders").get_by_role("link", name="fill in notice_period"))
+    follow(page, page.get_by_test_id("missing-placeholders").get_by_role("link", name="fill in Notice period (months)"))
     expect(heading(page)).to_have_text("Edit the agreement's details")
     expect(months(page, "Meet every (months)")).to_have_value("3")
     months(page, "Notice period (months)").fill("3")
@@ -337,12 +337,17 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     ).check()
     page.get_by_label("Your password").fill(PASSWORD)
     follow(page, page.get_by_role("button", name="Sign version 2"))
-    expect(status_message(page)).to_contain_text("Both sides have now signed: the memorandum is in force.")
+    expect(status_message(page)).to_contain_text(
+        f"Both sides have now signed. It comes into force on {long(effective)}."
+    )
     expect(page.get_by_test_id("review-actions")).to_contain_text("The signed PDF is being prepared.")
+    expect(page.get_by_text(f"Signed, in force from {long(effective)}", exact=True)).to_be_visible()
 
-    # 5. In force, with its signed PDF. The last signature queues render_signed_pdf on commit, but
-    # no Celery worker runs beside the live server: run the task's body here, in this process.
+    # 5. In force on its effective date, with its signed PDF. The last signature queues
+    # render_signed_pdf on commit, and beat runs the coming into force daily, but no Celery
+    # worker runs beside the live server: run the work here, in this process.
     assert tasks.render_signed_pdf(agreement.pk) != "skipped"
+    assert services.bring_into_force(today=effective) == 1
     page.reload()
     check_accessibility(page)
     expect(page.get_by_text("In force", exact=True)).to_be_visible()

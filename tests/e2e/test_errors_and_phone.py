@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from agreements import services
 from tests.e2e.browser import PHONE, check_accessibility, login, visit
-from tests.fixtures.agreements import FIELDS, default_template
+from tests.fixtures.agreements import FIELDS, SUBMITTED_ON, default_template
 
 
 def test_an_empty_clause_comment_brings_the_error_to_the_top_of_the_review_page(
@@ -21,8 +21,8 @@ def test_an_empty_clause_comment_brings_the_error_to_the_top_of_the_review_page(
     partnership.institution_sponsor = partnership.institution_contact
     partnership.police_sponsor = partnership.police_contact
     partnership.save()
-    agreement = services.start_draft(partnership, default_template(), by=university_liaison, **FIELDS)
-    services.submit_for_review(agreement, by=university_liaison)
+    agreement = services.start_draft(partnership, default_template(), by=university_liaison, title="MOU", **FIELDS)
+    services.submit_for_review(agreement, by=university_liaison, today=SUBMITTED_ON)
     last = agreement.versions.get().clauses[-1]
 
     login(page, police_liaison)

@@ -16,7 +16,7 @@ from partnerships.models import AgencyInvitation
 from tests import factories
 from tests.e2e.browser import check_accessibility, login, visit
 from tests.factories import PASSWORD
-from tests.fixtures.agreements import FIELDS
+from tests.fixtures.agreements import FIELDS, SUBMITTED_ON
 from tests.helpers import second_factor_device, totp_code
 
 
@@ -51,8 +51,8 @@ def test_the_senior_sponsor_signs_and_a_liaison_officer_who_is_not_the_signatory
         organisation=police_force, user=police_sponsor, name="Claire Hughes"
     )
     partnership.save()
-    agreement = services.start_draft(partnership, template, by=university_liaison, **FIELDS)
-    services.submit_for_review(agreement, by=university_liaison)
+    agreement = services.start_draft(partnership, template, by=university_liaison, title="Safer campus MOU", **FIELDS)
+    services.submit_for_review(agreement, by=university_liaison, today=SUBMITTED_ON)
     services.approve(agreement, by=police_liaison)
 
     # The force's liaison officer approved it but is not the force's signatory.

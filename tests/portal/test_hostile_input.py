@@ -828,6 +828,22 @@ FORMS = [
         fields=lambda f: {"body": TEXT, "included": BOOL},
     ),
     FormCase(
+        "optional_clauses",
+        "agreements:optional_clauses",
+        "university_liaison",
+        kwargs=lambda f: {"pk": f.draft.pk},
+        base=lambda f: {"include_county_lines": "on"},
+        fields=lambda f: {"include_county_lines": BOOL},
+    ),
+    FormCase(
+        "clause_reset",
+        "agreements:clause_reset",
+        "university_liaison",
+        kwargs=lambda f: {"pk": f.draft.pk, "key": "scope"},
+        base=lambda f: {"confirmed": "on"},
+        fields=lambda f: {"confirmed": BOOL},
+    ),
+    FormCase(
         "comment",
         "agreements:comment",
         "police_liaison",
@@ -1664,6 +1680,8 @@ WITHOUT_TEXT = {
     "feed_settings",
     "people_change_role",
     "notification_settings",
+    "optional_clauses",
+    "clause_reset",
 }
 WITH_TEXT = [case for case in FORMS if case.name not in WITHOUT_TEXT]
 

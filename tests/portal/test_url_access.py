@@ -38,7 +38,7 @@ from notifications.models import Notification
 from partnerships.models import AgencyInvitation
 from people import services as people_services
 from tests import factories
-from tests.fixtures.agreements import FIELDS
+from tests.fixtures.agreements import FIELDS, SUBMITTED_ON
 from training import services as training_services
 from training.models import Session, TrainingNeed
 
@@ -160,6 +160,8 @@ SCOPED: dict[str, Scoped] = {
     "agreements:clauses": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:clause_edit": Scoped(lambda owned: [{"pk": owned.reworked_agreement.pk, "key": "parties"}]),
     "agreements:preview": Scoped(pk("reworked_agreement")),
+    "agreements:optional_clauses": Scoped(pk("reworked_agreement")),
+    "agreements:clause_reset": Scoped(lambda owned: [{"pk": owned.reworked_agreement.pk, "key": "parties"}]),
     "agreements:submit": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:revise": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:review": Scoped(pk("reworked_agreement", "signed_agreement")),
@@ -301,7 +303,7 @@ def owned(
     reworked = agreement_services.start_draft(
         partnership, template, by=university_liaison, title="Second memorandum", **FIELDS
     )
-    agreement_services.submit_for_review(reworked, by=university_liaison)
+    agreement_services.submit_for_review(reworked, by=university_liaison, today=SUBMITTED_ON)
     comment = agreement_services.comment_on_clause(
         reworked, clause_key="parties", body="Name the halls.", by=police_liaison
     )
