@@ -177,6 +177,7 @@ class CommentForm(forms.Form):
         label="Who sees this thread",
         choices=[("shared", "Shared"), ("internal", "Internal")],
         initial="shared",
+        required=False,  # not given: shared, as every comment was before threads could be internal
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose who sees this thread."},
     )

@@ -83,7 +83,7 @@ def clause_changes(agreement, version, previous) -> dict[str, ClauseChange]:
     """
     before = {clause["key"]: clause for clause in previous.clauses} if previous is not None else None
     values = placeholder_values(agreement)
-    template = {clause.key: clause.body for clause in agreement.template.clauses.only("key", "body")}
+    template = dict(agreement.template.clauses.values_list("key", "body"))
     changes = {}
     for clause in version.clauses:
         change = ClauseChange()

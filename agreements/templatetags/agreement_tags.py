@@ -26,7 +26,6 @@ def agreement_actions(agreement, user) -> dict:
         "can_see_workings": permissions.can_see_workings(user, agreement),
         "can_review": permissions.can_review(user, agreement),
         "can_comment": permissions.can_comment(user, agreement),
-        "can_resolve": permissions.can_resolve(user, agreement),
         "can_approve": can_approve,
         # Approving with shared threads open needs an acknowledgement: the review page's form asks it.
         "approve_needs_acknowledgement": can_approve and agreement.threads.open().shared().exists(),
