@@ -272,9 +272,7 @@ CASES = [
     ),
     pytest.param("booking_cancelled", "booking_cancelled", lambda: training("cancelled"), id="booking_cancelled"),
     pytest.param("agreement_commented", "agreement_commented", commented, id="agreement_commented"),
-    pytest.param(
-        "agreement_wording_answered", "agreement_wording_answered", wording_answered, id="wording_declined"
-    ),
+    pytest.param("agreement_wording_answered", "agreement_wording_answered", wording_answered, id="wording_declined"),
     pytest.param(
         "agreement_wording_answered",
         "agreement_wording_answered",
