@@ -222,7 +222,7 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     statistics.get_by_text("Comment on clause 4.3", exact=True).click()  # the form's disclosure
     statistics.get_by_role("textbox", name="Comment on clause 4.3").fill(COMMENT)
     follow(page, statistics.get_by_role("button", name="Add comment on clause 4.3"))
-    expect(status_message(page)).to_contain_text("Your comment on clause 4.3 was added.")
+    expect(status_message(page)).to_contain_text("Your comment on clause 4.3 was added, shared with the other side.")
     comment = statistics.get_by_test_id("comment")
     expect(comment).to_contain_text(COMMENT)
     expect(comment).to_contain_text("Northbridge Police")
