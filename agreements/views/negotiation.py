@@ -145,7 +145,10 @@ def _render_review(request, agreement, *, failed=None, approve_form=None):
         },
     ]
 
-    approvals = {approval.side: approval for approval in version.approvals.select_related("approved_by")}
+    approvals = {
+        approval.side: approval
+        for approval in version.approvals.select_related("approved_by").prefetch_related("acknowledged_threads")
+    }
     partnership = agreement.partnership
     changes_requested = None
     if is_latest and agreement.status in (A.CHANGES_REQUESTED, A.DRAFT):

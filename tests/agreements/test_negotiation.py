@@ -256,6 +256,27 @@ def test_the_review_page_asks_for_the_acknowledgement_and_shows_its_error(client
     assert response.status_code == 302
     in_review.refresh_from_db()
     assert in_review.status == A.APPROVED
+    page = client.get(review_url(in_review)).content.decode()
+    assert "acknowledging 1 open thread" in page
+
+
+def test_two_answers_to_one_proposal_cannot_both_land(in_review, proposal, police_liaison, university_liaison):
+    """Each answer locks the proposal and reads it again: the second, from a stale page, is refused."""
+    send_back(in_review, police_liaison)
+    stale = type(proposal).objects.select_related("thread__agreement__partnership").get(pk=proposal.pk)
+    services.accept_proposal(proposal, by=university_liaison)
+    with pytest.raises(services.WorkflowError):
+        services.decline_proposal(stale, reason="Too late", by=university_liaison)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED and proposal.decline_reason == ""
+
+
+def test_a_reply_to_a_thread_resolved_meanwhile_is_refused(in_review, shared, police_liaison, university_liaison):
+    stale = ReviewThread.objects.select_related("agreement__partnership").get(pk=shared.pk)
+    services.resolve_thread(shared, by=police_liaison)
+    with pytest.raises(services.WorkflowError):
+        services.reply(stale, body="Wait", by=university_liaison)
+    assert shared.comments.count() == 1
 
 
 # --- Proposed wording -----------------------------------------------------------------------------
