@@ -502,3 +502,21 @@ def test_existing_comments_become_shared_threads_open_or_resolved_as_they_were()
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_clause_editor_shows_threads_in_fixed_queries(
+    client, in_review, shared, proposal, police_liaison, university_liaison
+):
+    from tests.helpers import assert_fixed_queries
+
+    send_back(in_review, police_liaison)
+    services.revise(in_review, by=university_liaison)
+    client.force_login(university_liaison)
+
+    def add_replies():
+        for i in range(10):
+            services.reply(shared, body=f"Reply {i}", by=university_liaison if i % 2 else police_liaison)
+            services.reply(proposal.thread, body=f"On the wording {i}", by=university_liaison)
+
+    for key in ("scope", "meetings"):
+        assert_fixed_queries(client, url("clause_edit", in_review.pk, key), add_replies, budget=10)
