@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import A, AgreementEvent, Approval, ReviewComment, Side, Signature, parties_at_signing
+from .models import A, AgreementEvent, Approval, ReviewComment, ReviewThread, Side, Signature, parties_at_signing
 
 # What a change of status is called in the record; ``{version}`` is the version it concerns.
 STEPS = {
@@ -30,6 +30,7 @@ STEPS = {
     A.IN_FORCE: "In force",
     A.ENDED: "Ended",
     A.SUPERSEDED: "Superseded by a later memorandum",
+    A.WITHDRAWN: "Withdrawn",
 }
 AUTOMATIC = "The portal (automatic)"
 
@@ -96,19 +97,25 @@ def _status_entries(agreement, versions, names) -> list[AuditEntry]:
 
 
 def _comment_entries(agreement, numbers, names) -> list[AuditEntry]:
-    """A line for each comment made and resolved: on which clause of which version, not its words."""
+    """A line for each comment or reply made and each thread resolved: on which clause of which
+    version, not its words. Threads internal to one organisation are its own: never listed."""
     entries = []
-    comments = ReviewComment.objects.filter(version__agreement=agreement).select_related(
-        "version", "author__organisation", "resolved_by__organisation"
+    comments = ReviewComment.objects.filter(thread__agreement=agreement, thread__internal=False).select_related(
+        "version", "thread", "author__organisation"
     )
     for comment in comments:
-        clause = numbers.get((comment.version_id, comment.clause_key), comment.clause_key)
+        clause = numbers.get((comment.version_id, comment.thread.clause_key), comment.thread.clause_key)
         where = f"clause {clause} of version {comment.version.number}"
         entries.append(AuditEntry(comment.created_at, f"Commented on {where}", *_person(comment.author, names)))
-        if comment.resolved_at:
-            entries.append(
-                AuditEntry(comment.resolved_at, f"Resolved a comment on {where}", *_person(comment.resolved_by, names))
-            )
+    threads = ReviewThread.objects.filter(
+        agreement=agreement, internal=False, resolved_at__isnull=False
+    ).select_related("raised_on", "resolved_by__organisation")
+    for thread in threads:
+        clause = numbers.get((thread.raised_on_id, thread.clause_key), thread.clause_key)
+        where = f"clause {clause} (raised on version {thread.raised_on.number})"
+        entries.append(
+            AuditEntry(thread.resolved_at, f"Resolved a thread on {where}", *_person(thread.resolved_by, names))
+        )
     return entries
 
 

@@ -237,10 +237,74 @@ class CommentForm(forms.Form):
         error_messages={"required": "Write your comment."},
     )
 
-    def __init__(self, *args, clause: dict, **kwargs):
+    visibility = forms.ChoiceField(
+        label="Who sees this thread",
+        choices=[("shared", "Shared"), ("internal", "Internal")],
+        initial="shared",
+        required=False,  # not given: shared, as every comment was before threads could be internal
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose who sees this thread."},
+    )
+
+    def __init__(self, *args, clause: dict, own: str = "your organisation", other: str = "the other side", **kwargs):
         # One form per clause on the page: ids must not repeat.
         super().__init__(*args, auto_id=f"comment-{clause['key']}-%s", initial={"clause_key": clause["key"]}, **kwargs)
         self.fields["body"].label = f"Comment on clause {clause['number']}"
+        self.fields["visibility"].choices = [
+            ("shared", f"Shared with {other}"),
+            ("internal", f"Internal to {own}: {other} never sees it"),
+        ]
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data.get("visibility") == "internal"
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write your reply."},
+    )
+
+    def __init__(self, *args, thread_pk: int, **kwargs):
+        super().__init__(*args, auto_id=f"reply-{thread_pk}-%s", **kwargs)
+
+
+class ProposeWordingForm(forms.Form):
+    clause_key = forms.SlugField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Proposed wording",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The whole clause as you would have it. Words in braces, such as {institution}, are filled in "
+        "from the agreement's details: keep them.",
+        error_messages={"required": "Write the wording you propose for this clause."},
+    )
+    note = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Starts the thread in which the institution answers.",
+    )
+
+    def __init__(self, *args, clause: dict, body: str, **kwargs):
+        super().__init__(
+            *args, auto_id=f"propose-{clause['key']}-%s", initial={"clause_key": clause["key"], "text": body}, **kwargs
+        )
+        self.fields["text"].label = f"Proposed wording for clause {clause['number']}"
+
+
+class DeclineWordingForm(forms.Form):
+    reason = forms.CharField(
+        label="Why you decline it",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The force's liaison officers are told, with your reason.",
+        error_messages={"required": "Say why you decline this wording, so the force knows."},
+    )
 
 
 class ApproveForm(forms.Form):
@@ -251,6 +315,44 @@ class ApproveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded in the agreement's history.",
     )
+    acknowledge = forms.BooleanField(required=False)
+    seen_threads = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, open_threads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        count = len(open_threads)
+        if count:
+            self.fields["acknowledge"].label = (
+                f"I have read the {count} open shared thread{'s' if count > 1 else ''} and approve with "
+                f"{'them' if count > 1 else 'it'} still open"
+            )
+            self.fields["acknowledge"].help_text = "Your approval records which threads were open."
+            self.initial["seen_threads"] = ",".join(str(thread.pk) for thread in open_threads)
+        else:
+            del self.fields["acknowledge"]
+
+    def clean_seen_threads(self) -> set[int] | None:
+        value = self.cleaned_data["seen_threads"]
+        ids = [part for part in value.split(",") if part]
+        if not all(part.isdecimal() and part.isascii() and len(part) < 12 for part in ids):
+            return set()  # not what the page sent: the service treats every open thread as unseen
+        return {int(part) for part in ids}
+
+
+REVIEW_SHOW = [("all", "All clauses"), ("attention", "Changed or with open threads")]
+
+
+class ReviewFilterForm(forms.Form):
+    """Which clauses the review page shows; anything else shows them all."""
+
+    show = forms.ChoiceField(choices=REVIEW_SHOW, required=False)
+
+    def __init__(self, data=None):
+        super().__init__(data if data is not None else {})
+
+    @property
+    def attention_only(self) -> bool:
+        return self.is_valid() and self.cleaned_data["show"] == "attention"
 
 
 class RequestChangesForm(forms.Form):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.scoping import ScopedQuerySet
 from partnerships.models import Contact, Partnership
@@ -348,27 +349,136 @@ class AgreementVersion(models.Model):
         return self.text["clauses"]
 
 
-class ReviewComment(models.Model):
-    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
+NEGOTIATING_STATUSES = [A.IN_REVIEW, A.CHANGES_REQUESTED, A.DRAFT]
+
+
+class ThreadQuerySet(ScopedQuerySet):
+    """Threads of the agreements whose working papers a user sees; an internal thread only within
+    the organisation that raised it, for administrators too (it is that organisation's own review)."""
+
+    def visible_to(self, user):
+        visible = super().visible_to(user)
+        if getattr(user, "is_administrator", False):
+            return visible.filter(Q(internal=False) | Q(organisation_id=user.organisation_id))
+        return visible
+
+    def scope_for(self, user) -> Q:
+        agreements = Agreement.objects.workings_visible_to(user).values("pk")
+        return Q(agreement__in=agreements) & (Q(internal=False) | Q(organisation_id=user.organisation_id))
+
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def shared(self):
+        return self.filter(internal=False)
+
+
+class ReviewThread(models.Model):
+    """A conversation about one clause of an agreement, by the clause's key: it follows the clause
+    from version to version until the side that raised it resolves it.
+
+    A shared thread is seen by both parties; an internal one only by the organisation that raised
+    it (a force's legal or data protection review). A thread may carry a proposed wording
+    (``ProposedWording``).
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="threads")
     clause_key = models.SlugField(max_length=60)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    raised_on = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="threads_raised")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "partnerships.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation of the person who raised it: its side resolves it, and an internal thread "
+        "is seen only there.",
+    )
+    internal = models.BooleanField(
+        default=False, help_text="Seen only by the organisation that raised it, never by the other side."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ThreadQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["version", "clause_key"])]
+        indexes = [models.Index(fields=["agreement", "clause_key"])]
 
     def __str__(self):
-        return f"Comment on {self.clause_key} by {self.author}"
+        return f"Thread on {self.clause_key} by {self.raised_by}"
 
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(thread__in=ReviewThread.objects.visible_to(user))
+
+
+class ReviewComment(models.Model):
+    """One message of a thread: the first raises it, the others reply. ``version`` is the version
+    that was the latest when it was written."""
+
+    thread = models.ForeignKey(ReviewThread, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Comment by {self.author}"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class ProposedWording(models.Model):
+    """Replacement text for a clause, proposed by the reviewing side in a thread of its own.
+
+    ``replaces`` is the clause's working text when it was proposed, so the redline stays what the
+    proposer saw. Accepted, it goes into the draft (``applied_at``) and so into the next version.
+    """
+
+    thread = models.OneToOneField(ReviewThread, on_delete=models.CASCADE, related_name="proposal")
+    replaces = models.TextField()
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    applied_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the accepted wording went into the draft's text."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="declined_wording_has_a_reason"
+            )
+        ]
+
+    def __str__(self):
+        return f"Proposed wording for {self.thread.clause_key}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.OPEN
 
 
 class Approval(models.Model):
@@ -376,6 +486,12 @@ class Approval(models.Model):
     side = models.CharField(max_length=20, choices=Side.choices)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_threads = models.ManyToManyField(
+        ReviewThread,
+        blank=True,
+        related_name="acknowledged_in",
+        help_text="The shared threads still open when this side approved, which it acknowledged.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint("version", "side", name="one_approval_per_side_per_version")]

@@ -10,7 +10,7 @@ default), through their own account. Senior sponsors read their organisation's a
 
 from partnerships import permissions as partnerships_permissions
 
-from .models import SIGNING_STATUSES, WITHDRAWABLE_STATUSES, A, Side
+from .models import NEGOTIATING_STATUSES, SIGNING_STATUSES, WITHDRAWABLE_STATUSES, A, Side
 
 
 def _party_liaison(user, partnership, side=None) -> bool:
@@ -59,11 +59,56 @@ def can_review(user, agreement) -> bool:
 
 
 def can_comment(user, agreement) -> bool:
+    """Raise a new thread on a clause of the version in review."""
     return agreement.status == A.IN_REVIEW and _party_liaison(user, agreement.partnership)
 
 
-def can_resolve(user, agreement) -> bool:
-    return _party_liaison(user, agreement.partnership)
+def _in_thread(user, thread) -> bool:
+    """A party's liaison officer who may read ``thread``: a shared one, or an internal one of their own organisation."""
+    if not _party_liaison(user, thread.agreement.partnership):
+        return False
+    return not thread.internal or user.organisation_id == thread.organisation_id
+
+
+def can_reply(user, thread) -> bool:
+    """Answer an open thread while the text is still negotiated (in review, sent back, or being revised)."""
+    if not thread.is_open:
+        return False
+    if thread.agreement.status not in NEGOTIATING_STATUSES:
+        return False
+    return _in_thread(user, thread)
+
+
+def can_resolve(user, thread) -> bool:
+    """The person who raised the thread, or a liaison officer of their organisation."""
+    if not thread.is_open:
+        return False
+    if not _party_liaison(user, thread.agreement.partnership):
+        return False
+    return user.organisation_id == thread.organisation_id
+
+
+def can_propose(user, agreement) -> bool:
+    """The reviewing side (the force) proposes replacement wording for a clause of the version in review."""
+    return agreement.status == A.IN_REVIEW and _party_liaison(user, agreement.partnership, Side.POLICE)
+
+
+def can_decline_proposal(user, proposal) -> bool:
+    """The drafting side (the institution) answers a proposed wording while the text is negotiated."""
+    agreement = proposal.thread.agreement
+    if not proposal.is_open:
+        return False
+    if agreement.status not in NEGOTIATING_STATUSES:
+        return False
+    return _party_liaison(user, agreement.partnership, Side.INSTITUTION)
+
+
+def can_accept_proposal(user, proposal) -> bool:
+    """Accepting puts the wording into the draft, so it waits until changes are requested (or the
+    draft is being revised): the version in review never changes."""
+    if not can_decline_proposal(user, proposal):
+        return False
+    return proposal.thread.agreement.status in (A.CHANGES_REQUESTED, A.DRAFT)
 
 
 def can_approve(user, agreement) -> bool:

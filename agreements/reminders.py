@@ -19,7 +19,17 @@ from notifications.kinds import Due, catch_up, group, kind, not_logged, source
 from partnerships.models import Commitment, CommitmentKind
 from partnerships.recipients import both_sides, liaison_officers
 
-from .models import SIGNING_STATUSES, A, Agreement, AgreementEvent, AgreementVersion, Side, Signature
+from .models import (
+    SIGNING_STATUSES,
+    A,
+    Agreement,
+    AgreementEvent,
+    AgreementVersion,
+    ProposedWording,
+    ReviewThread,
+    Side,
+    Signature,
+)
 
 WORKFLOW = group(
     "agreement_workflow",
@@ -88,7 +98,27 @@ COMMENTED = kind(
         "agreement": v.agreement,
         "version": v,
         "partnership": v.agreement.partnership,
-        "open_comments": v.comments.filter(resolved_at=None).count(),
+        # Shared threads only: an internal one is never counted for the other side.
+        "open_comments": v.agreement.threads.filter(resolved_at=None, internal=False).count(),
+    },
+)
+
+
+def _thread_visible(user, proposal) -> bool:
+    return ReviewThread.objects.visible_to(user).filter(pk=proposal.thread_id).exists()
+
+
+# The drafting side's answer to a proposed wording, for the proposer's organisation.
+WORDING_ANSWERED = kind(
+    "agreement_wording_answered",
+    WORKFLOW,
+    ProposedWording,
+    select_related=("thread__agreement__partnership", "thread__raised_on", "answered_by"),
+    can_see=_thread_visible,
+    context=lambda p: {
+        "agreement": p.thread.agreement,
+        "proposal": p,
+        "partnership": p.thread.agreement.partnership,
     },
 )
 READY_TO_SIGN = kind(
@@ -210,9 +240,8 @@ def changes_requested(version):
     )
 
 
-def commented(comment, *, by):
-    """Tell the other side's liaison officers that ``by`` commented on the version in review."""
-    version = comment.version
+def commented(version, *, by):
+    """Tell the other side's liaison officers that ``by`` commented on (or in a shared thread of) ``version``."""
     agreement = version.agreement
     p = agreement.partnership
     others = [org for org in (p.institution_id, p.police_force_id) if org != by.organisation_id]
@@ -228,6 +257,20 @@ def _with_signatories(agreement, people, sides=tuple(Side)) -> list:
     users = [*people, *(contact.user for contact in signatories if contact is not None and contact.user is not None)]
     seen: set[int] = set()
     return [user for user in users if user.is_active and not (user.pk in seen or seen.add(user.pk))]
+
+
+def wording_answered(proposal):
+    """Tell the proposer's organisation's liaison officers that their proposed wording was accepted or declined."""
+    thread = proposal.thread
+    agreement = thread.agreement
+    p = agreement.partnership
+    people = liaison_officers([thread.organisation_id])
+    clause = next((c for c in thread.raised_on.clauses if c["key"] == thread.clause_key), None)
+    where = f"clause {clause['number']}" if clause else "a clause"
+    verb = "accepted" if proposal.status == "accepted" else "declined"
+    title = f"{p.institution.name} {verb} your proposed wording for {where} of {agreement.title}"
+    url = reverse("agreements:review", args=[agreement.pk]) + f"#thread-{thread.pk}"
+    _notify(WORDING_ANSWERED, proposal, p, people.get(thread.organisation_id, []), title, url)
 
 
 def ready_to_sign(agreement):

@@ -29,7 +29,10 @@ from .models import (
     AgreementTemplate,
     AgreementVersion,
     Approval,
+    ProposalStatus,
+    ProposedWording,
     ReviewComment,
+    ReviewThread,
     Side,
     Signature,
     SignedWith,
@@ -38,6 +41,8 @@ from .models import (
     date_errors,
 )
 from .text import (
+    PLACEHOLDER,
+    PLACEHOLDERS,
     assemble,
     current_version,
     field_label,
@@ -245,7 +250,9 @@ def _require_signatories(agreement) -> None:
 
 
 @transaction.atomic
-def comment_on_clause(agreement, *, clause_key: str, body: str, by) -> ReviewComment:
+def comment_on_clause(agreement, *, clause_key: str, body: str, by, internal: bool = False) -> ReviewThread:
+    """Raise a thread on a clause of the version in review, shared with the other side or
+    ``internal`` to ``by``'s organisation. The other side hears of a shared one only."""
     agreement = _locked(agreement)
     _require(permissions.can_comment(by, agreement), "Comments are made while the agreement is in review.")
     version = current_version(agreement)
@@ -253,18 +260,141 @@ def comment_on_clause(agreement, *, clause_key: str, body: str, by) -> ReviewCom
         raise ValidationError({"clause_key": "Choose a clause of this version."})
     if not body.strip():
         raise ValidationError({"body": "Write your comment."})
-    comment = ReviewComment.objects.create(version=version, clause_key=clause_key, body=body.strip(), author=by)
-    reminders.commented(comment, by=by)
+    thread = _open_thread(agreement, version, clause_key, by=by, internal=internal, body=body.strip())
+    if not internal:
+        reminders.commented(version, by=by)
+    return thread
+
+
+def _open_thread(agreement, version, clause_key, *, by, internal, body) -> ReviewThread:
+    thread = ReviewThread.objects.create(
+        agreement=agreement,
+        clause_key=clause_key,
+        raised_on=version,
+        raised_by=by,
+        organisation_id=by.organisation_id,
+        internal=internal,
+    )
+    ReviewComment.objects.create(thread=thread, version=version, author=by, body=body)
+    thread.agreement = agreement
+    return thread
+
+
+def _locked_thread(thread) -> ReviewThread:
+    """The thread's agreement locked first (as every workflow move locks it), then the thread."""
+    agreement = _locked(thread.agreement)
+    locked = ReviewThread.objects.select_for_update().get(pk=thread.pk)
+    locked.agreement = agreement
+    return locked
+
+
+@transaction.atomic
+def reply(thread: ReviewThread, *, body: str, by) -> ReviewComment:
+    """Answer a thread. A reply to a shared thread tells the other side, as a new comment does."""
+    thread = _locked_thread(thread)
+    _require(permissions.can_reply(by, thread), "Replies are made to an open thread while the text is negotiated.")
+    if not body.strip():
+        raise ValidationError({"body": "Write your reply."})
+    version = current_version(thread.agreement)
+    comment = ReviewComment.objects.create(thread=thread, version=version, author=by, body=body.strip())
+    if not thread.internal:
+        reminders.commented(version, by=by)
     return comment
 
 
 @transaction.atomic
-def resolve_comment(comment: ReviewComment, *, by) -> ReviewComment:
-    _require(permissions.can_resolve(by, comment.version.agreement), "Only the parties resolve comments.")
-    if comment.resolved_at is None:
-        comment.resolved_at, comment.resolved_by = timezone.now(), by
-        comment.save(update_fields=["resolved_at", "resolved_by"])
-    return comment
+def resolve_thread(thread: ReviewThread, *, by) -> ReviewThread:
+    """Close a thread: its raiser's side says it is settled. Resolving twice changes nothing."""
+    thread = _locked_thread(thread)
+    if thread.resolved_at is not None:
+        return thread
+    _require(permissions.can_resolve(by, thread), "Only the side that raised a thread resolves it.")
+    thread.resolved_at, thread.resolved_by = timezone.now(), by
+    thread.save(update_fields=["resolved_at", "resolved_by"])
+    return thread
+
+
+def _unknown_placeholders(text: str) -> list[str]:
+    return [name for name in dict.fromkeys(PLACEHOLDER.findall(text)) if name not in PLACEHOLDERS]
+
+
+@transaction.atomic
+def propose_wording(agreement, *, clause_key: str, text: str, note: str = "", by) -> ProposedWording:
+    """The reviewing side proposes replacement text for a clause, in a shared thread of its own."""
+    agreement = _locked(agreement)
+    _require(permissions.can_propose(by, agreement), "The force proposes wording while the agreement is in review.")
+    version = current_version(agreement)
+    clause = agreement.clauses.filter(key=clause_key, included=True).first()
+    if clause is None or clause_key not in {c["key"] for c in version.clauses}:
+        raise ValidationError({"clause_key": "Choose a clause of this version."})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write the wording you propose for this clause."})
+    if text == clause.body.strip():
+        raise ValidationError({"text": "This is the clause's current wording: change it, or comment instead."})
+    unknown = _unknown_placeholders(text)
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        names = ", ".join(f"{{{name}}}" for name in unknown)
+        raise ValidationError({"text": f"Unknown placeholder {names}. Use only these: {known}."})
+    body = note.strip() or "Proposes new wording for this clause."
+    thread = _open_thread(agreement, version, clause_key, by=by, internal=False, body=body)
+    proposal = ProposedWording.objects.create(thread=thread, replaces=clause.body, text=text)
+    proposal.thread = thread
+    reminders.commented(version, by=by)
+    return proposal
+
+
+def _locked_proposal(proposal) -> ProposedWording:
+    thread = _locked_thread(proposal.thread)
+    locked = ProposedWording.objects.select_for_update().get(pk=proposal.pk)
+    locked.thread = thread
+    return locked
+
+
+def _apply_wording(proposal, agreement) -> None:
+    """Put an accepted wording into the draft's clause (the draft must be editable)."""
+    clause = agreement.clauses.get(key=proposal.thread.clause_key)
+    clause.agreement = agreement
+    clause.body, clause.included = proposal.text, True
+    clause.save(update_fields=["body", "included"])
+    proposal.applied_at = timezone.now()
+    proposal.save(update_fields=["applied_at"])
+
+
+@transaction.atomic
+def accept_proposal(proposal: ProposedWording, *, by) -> ProposedWording:
+    """The drafting side accepts a proposed wording: it goes into the draft now, or when the draft
+    is revised (``revise``) if changes were requested and revising has not started."""
+    proposal = _locked_proposal(proposal)
+    _require(
+        permissions.can_accept_proposal(by, proposal),
+        "A proposed wording is accepted by the institution once changes are requested, while it is open.",
+    )
+    agreement = proposal.thread.agreement
+    proposal.status, proposal.answered_by, proposal.answered_at = ProposalStatus.ACCEPTED, by, timezone.now()
+    proposal.save(update_fields=["status", "answered_by", "answered_at"])
+    if agreement.status == A.DRAFT:
+        _apply_wording(proposal, agreement)
+    reminders.wording_answered(proposal)
+    return proposal
+
+
+@transaction.atomic
+def decline_proposal(proposal: ProposedWording, *, reason: str, by) -> ProposedWording:
+    """The drafting side declines a proposed wording, saying why."""
+    proposal = _locked_proposal(proposal)
+    _require(
+        permissions.can_decline_proposal(by, proposal),
+        "A proposed wording is answered by the institution while it is open and the text is negotiated.",
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you decline this wording, so the force knows."})
+    proposal.status, proposal.answered_by, proposal.answered_at = ProposalStatus.DECLINED, by, timezone.now()
+    proposal.decline_reason = reason.strip()
+    proposal.save(update_fields=["status", "answered_by", "answered_at", "decline_reason"])
+    reminders.wording_answered(proposal)
+    return proposal
 
 
 @transaction.atomic
@@ -286,17 +416,50 @@ def revise(agreement, *, by) -> Agreement:
     )
     _require(permissions.can_revise(by, agreement), "Only the institution's liaison officers revise a draft.")
     _move(agreement, A.DRAFT, by=by, comment="Revising after changes were requested")
+    accepted = ProposedWording.objects.filter(
+        thread__agreement=agreement, status=ProposalStatus.ACCEPTED, applied_at__isnull=True
+    ).select_related("thread")
+    for proposal in accepted.order_by("answered_at", "pk"):
+        _apply_wording(proposal, agreement)
     return agreement
 
 
+def open_shared_threads(agreement):
+    return agreement.threads.open().shared().order_by("pk")
+
+
 @transaction.atomic
-def approve(agreement, *, by, comment: str = "") -> Agreement:
-    """One side approves the version in review; once both have, the agreement is ready to sign."""
+def approve(
+    agreement, *, by, comment: str = "", acknowledged: bool = False, seen_threads: set[int] | None = None
+) -> Agreement:
+    """One side approves the version in review; once both have, the agreement is ready to sign.
+
+    With shared threads still open the approver must acknowledge them (``acknowledged``), and the
+    approval records which. ``seen_threads`` are the open threads the approver's page listed: a
+    thread opened since then stops the approval, so nobody acknowledges what they never saw.
+    """
     agreement = _locked(agreement)
     _require(permissions.can_approve(by, agreement), "You cannot approve this agreement now.")
     version = current_version(agreement)
     side = agreement.side_of(by)
-    Approval.objects.get_or_create(version=version, side=side, defaults={"approved_by": by})
+    still_open = list(open_shared_threads(agreement))
+    if still_open and not acknowledged:
+        count = len(still_open)
+        raise ValidationError(
+            {
+                "acknowledge": f"{count} shared thread{'s are' if count > 1 else ' is'} still open. Tick the box to "
+                "approve with them open, or resolve them first."
+            }
+        )
+    if seen_threads is not None and {thread.pk for thread in still_open} - set(seen_threads):
+        raise ValidationError(
+            {"acknowledge": "A thread was opened since this page was loaded. Read it, then approve again."}
+        )
+    approval, _ = Approval.objects.get_or_create(version=version, side=side, defaults={"approved_by": by})
+    if still_open:
+        approval.acknowledged_threads.set(still_open)
+        noted = f"Approved with {len(still_open)} open thread{'s' if len(still_open) > 1 else ''} acknowledged"
+        comment = f"{comment}\n{noted}".strip() if comment else noted
     if version.approvals.count() == len(Side):
         _move(agreement, A.APPROVED, by=by, comment=comment or f"Version {version.number} approved by both sides")
         reminders.ready_to_sign(agreement)

@@ -17,6 +17,7 @@ TITLES = {
     "in_force": "Agreement in force",
     "ended": "Agreement ended",
     "superseded": "Agreement superseded",
+    "withdrawn": "Agreement withdrawn",
 }
 
 

@@ -4,7 +4,7 @@ verification) and the draft as a Word document."""
 
 from django.urls import path
 
-from .views import drafting, lifecycle, review, word
+from .views import drafting, lifecycle, negotiation, review, word
 
 app_name = "agreements"
 
@@ -25,11 +25,15 @@ urlpatterns = [
     path("templates/<int:pk>/", drafting.template_detail, name="template_detail"),
     path("templates/<int:pk>/new-version/", drafting.template_new_version, name="template_new_version"),
     path("templates/<int:pk>/clauses/<slug:key>/", drafting.template_clause_edit, name="template_clause_edit"),
-    # Review, signing, PDFs and verification
-    path("<int:pk>/review/", review.review, name="review"),
-    path("<int:pk>/comments/", review.comment, name="comment"),
-    path("comments/<int:comment_pk>/resolve/", review.resolve_comment, name="resolve_comment"),
-    path("<int:pk>/approve/", review.approve, name="approve"),
+    # Review and negotiation (threads, replies, proposed wording, approval), signing, PDFs and verification
+    path("<int:pk>/review/", negotiation.review, name="review"),
+    path("<int:pk>/comments/", negotiation.comment, name="comment"),
+    path("<int:pk>/propose/", negotiation.propose, name="propose"),
+    path("threads/<int:thread_pk>/reply/", negotiation.reply, name="reply"),
+    path("threads/<int:thread_pk>/resolve/", negotiation.resolve_thread, name="resolve_thread"),
+    path("proposals/<int:proposal_pk>/accept/", negotiation.accept_proposal, name="accept_proposal"),
+    path("proposals/<int:proposal_pk>/decline/", negotiation.decline_proposal, name="decline_proposal"),
+    path("<int:pk>/approve/", negotiation.approve, name="approve"),
     path("<int:pk>/request-changes/", review.request_changes, name="request_changes"),
     path("<int:pk>/sign/", review.sign, name="sign"),
     path("<int:pk>/decline/", lifecycle.decline_signing, name="decline_signing"),

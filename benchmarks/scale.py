@@ -165,7 +165,9 @@ from agreements.models import (  # noqa: E402
     AgreementVersion,
     Approval,
     DraftPdf,
+    ProposedWording,
     ReviewComment,
+    ReviewThread,
     Side,
     Signature,
     SignedWith,
@@ -370,8 +372,11 @@ def remove_own_data(alone: bool) -> None:
         delete(Engagement.objects.filter(partnership__in=ps))
         delete(Commitment.objects.filter(partnership__in=ps))
         delete(Signature.objects.filter(agreement__in=agreements))
+        delete(Approval.acknowledged_threads.through.objects.filter(approval__version__agreement__in=agreements))
         delete(Approval.objects.filter(version__agreement__in=agreements))
         delete(ReviewComment.objects.filter(version__agreement__in=agreements))
+        delete(ProposedWording.objects.filter(thread__agreement__in=agreements))
+        delete(ReviewThread.objects.filter(agreement__in=agreements))
         delete(AgreementEvent.objects.filter(agreement__in=agreements))
         delete(DraftPdf.objects.filter(agreement__in=agreements))
         delete(AgreementVersion.objects.filter(agreement__in=agreements))

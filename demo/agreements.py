@@ -1,4 +1,6 @@
-"""Demo agreements: one in force, one in review with comments, one draft.
+"""Demo agreements: one in force, and one mid-negotiation: version 1 commented on (one thread
+internal to the force), a proposed wording accepted and one declined, version 2 in review with
+the open threads carried into it.
 
 Each is found by its title and created only when missing, through the same services the
 pages use, so the audit trail, versions and signatures are what real use would leave.
@@ -89,12 +91,58 @@ def seed() -> dict[str, int]:
     )
     if agreement is not None:
         created += 1
-        services.submit_for_review(agreement, by=users["eastmoor.liaison"])
-        first = agreement.versions.get().clauses[2]
+        _negotiate(agreement, university=users["eastmoor.liaison"], force=users["eastmoor.police"])
+    return {"agreements": created}
+
+
+def _negotiate(agreement, *, university, force):
+    """Version 1 reviewed and sent back, answered, revised and submitted as version 2."""
+    services.submit_for_review(agreement, by=university)
+    clauses = agreement.versions.get().clauses
+    keys = {clause["key"] for clause in clauses}
+    first = clauses[2]
+    thread = services.comment_on_clause(
+        agreement,
+        clause_key=first["key"],
+        body="Please name the County Lines Taskforce as our lead for anything involving exploitation.",
+        by=force,
+    )
+    if "student_decides" in keys:
         services.comment_on_clause(
             agreement,
-            clause_key=first["key"],
-            body="Please name the County Lines Taskforce as our lead for anything involving exploitation.",
-            by=users["eastmoor.police"],
+            clause_key="student_decides",
+            body="Force legal: check this against our duty to record crime before we agree it.",
+            by=force,
+            internal=True,
         )
-    return {"agreements": created}
+    proposals = []
+    for key, added in (
+        ("escalation", " Either party answers a concern raised under this clause within 10 working days."),
+        ("liaison_meetings", " The meetings alternate between the campus and Eastmoor police station."),
+    ):
+        clause = agreement.clauses.filter(key=key, included=True).first()
+        if clause is not None:
+            proposals.append(
+                services.propose_wording(
+                    agreement, clause_key=key, text=clause.body + added, note="Suggested by our legal team.", by=force
+                )
+            )
+    services.request_changes(agreement, by=force, comment="See our threads and the two proposed wordings.")
+    services.reply(thread, body="Agreed: version 2 names the Taskforce's inspector.", by=university)
+    if proposals:
+        services.accept_proposal(proposals[0], by=university)
+    if len(proposals) > 1:
+        services.decline_proposal(
+            proposals[1],
+            reason="Our liaison office is on campus; meeting there keeps it simple for students.",
+            by=university,
+        )
+    services.revise(agreement, by=university)
+    clause = agreement.clauses.get(key=first["key"])
+    services.update_clause(
+        clause,
+        body=clause.body + " For exploitation, the force's lead is the County Lines Taskforce's inspector.",
+        included=True,
+        by=university,
+    )
+    services.submit_for_review(agreement, by=university)

@@ -18,6 +18,7 @@ def agreement_actions(agreement, user) -> dict:
     if not getattr(user, "is_authenticated", False):
         return {}
     numbers = list(agreement.versions.order_by("number").values_list("number", flat=True))
+    can_approve = permissions.can_approve(user, agreement)
     return {
         "has_version": bool(numbers),
         "version_number": numbers[-1] if numbers else None,
@@ -26,8 +27,9 @@ def agreement_actions(agreement, user) -> dict:
         "can_see_workings": permissions.can_see_workings(user, agreement),
         "can_review": permissions.can_review(user, agreement),
         "can_comment": permissions.can_comment(user, agreement),
-        "can_resolve": permissions.can_resolve(user, agreement),
-        "can_approve": permissions.can_approve(user, agreement),
+        "can_approve": can_approve,
+        # Approving with shared threads open needs an acknowledgement: the review page's form asks it.
+        "approve_needs_acknowledgement": can_approve and agreement.threads.open().shared().exists(),
         "can_sign": permissions.can_sign(user, agreement),
         "awaiting_signatures": _awaiting_signatures(agreement),
         "can_decline_signing": permissions.can_decline_signing(user, agreement),

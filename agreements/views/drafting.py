@@ -5,6 +5,8 @@ Every page fetches through ``visible_to`` (404 outside the parties), checks ``pe
 (403 when visible but not allowed) and leaves changes to ``services``.
 """
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from partnerships.models import Partnership
 
 from .. import permissions, services, templates_service
 from .. import text as agreement_text
+from .. import threads as threads_of
 from ..filters import AgreementFilter, TemplateFilter
 from ..forms import (
     AgreementCreateForm,
@@ -30,7 +33,15 @@ from ..forms import (
     ResetClauseForm,
     TemplateClauseForm,
 )
-from ..models import SIGNED_STATUSES, A, Agreement, AgreementTemplate, AgreementVersion, TemplateClause
+from ..models import (
+    SIGNED_STATUSES,
+    A,
+    Agreement,
+    AgreementTemplate,
+    AgreementVersion,
+    ReviewThread,
+    TemplateClause,
+)
 
 # On its way to force: a new draft waits until it is in force (or ended).
 IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED, A.SIGNED]
@@ -42,14 +53,16 @@ NEXT_STEPS = {
     A.IN_REVIEW: "{force}'s liaison officers review the text: they comment, request changes or approve it.",
     A.CHANGES_REQUESTED: "{force} asked for changes. {institution}'s liaison officers revise the draft and submit "
     "a new version.",
-    A.APPROVED: "Both sides approved the text. A liaison officer of each side signs it.",
-    A.PARTLY_SIGNED: "One side has signed. The agreement comes into force when the other side signs, "
+    A.APPROVED: "Both sides approved the text. Each side's signatory signs it, in the order chosen.",
+    A.PARTLY_SIGNED: "One side has signed. The agreement comes into force when the other side's signatory signs, "
     "or on its effective date if that is later.",
     A.SIGNED: "Both sides have signed. The agreement comes into force on {effective_date}; until then the "
     "agreement it replaces stays in force.",
     A.IN_FORCE: "The agreement is in force. Its commitments are tracked on the partnership.",
     A.ENDED: "The agreement has ended. Its record and signed text are kept.",
     A.SUPERSEDED: "A newer agreement replaced this one. Its record and signed text are kept.",
+    A.WITHDRAWN: "The agreement was withdrawn before it came into force (the reason is in its history). "
+    "Its versions and history are kept; the partnership can start a new agreement.",
 }
 
 AGREEMENT_RELATED = (
@@ -178,6 +191,19 @@ def agreement_detail(request, pk):
         events = events.filter(to_status__in=SIGNED_STATUSES)
     can_edit = permissions.can_edit(user, agreement)
     values = agreement_text.placeholder_values(agreement)
+    open_threads = []
+    if can_see_workings:
+        open_threads = list(
+            ReviewThread.objects.visible_to(user)
+            .filter(agreement=agreement)
+            .open()
+            .select_related("raised_by", "organisation", "raised_on")
+            .defer("raised_on__text")
+            .order_by("created_at", "pk")
+        )
+        headings = dict(agreement.clauses.values_list("key", "heading")) if open_threads else {}
+        for thread in open_threads:
+            thread.heading = headings.get(thread.clause_key, thread.clause_key)
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -188,6 +214,7 @@ def agreement_detail(request, pk):
             "latest_version": versions[0] if versions else None,
             "events": events,
             "can_see_workings": can_see_workings,
+            "open_threads": open_threads,
             # Only a signed (or half-signed) agreement has signatures: no query before that.
             "signatures": agreement.signatures.order_by("signed_at") if agreement.status in SIGNING_DONE else [],
             "next_step": NEXT_STEPS[agreement.status].format(
@@ -260,7 +287,14 @@ def clause_list(request, pk):
     agreement = get_agreement(request, pk)
     values = agreement_text.placeholder_values(agreement)
     clauses = list(agreement.clauses.select_related("template_clause"))
+    open_counts = Counter(
+        ReviewThread.objects.visible_to(request.user)
+        .filter(agreement=agreement)
+        .open()
+        .values_list("clause_key", flat=True)
+    )
     for clause in clauses:
+        clause.open_threads = open_counts.get(clause.key, 0)
         names = dict.fromkeys(agreement_text.PLACEHOLDER.findall(clause.body))
         missing = [name for name in names if not values.get(name)] if clause.included else []
         clause.missing = [agreement_text.field_label(name) for name in missing]
@@ -309,10 +343,19 @@ def clause_edit(request, pk, key):
         )
         for name, value in agreement_text.placeholder_values(agreement).items()
     ]
+    threads = threads_of.visible_threads(agreement, request.user, clause_key=clause.key)
+    for thread in threads:
+        thread.wording = threads_of.proposal_of(thread)
+        if thread.wording is not None:
+            thread.wording.redline = threads_of.redline(thread.wording)
+            thread.wording.can_accept = permissions.can_accept_proposal(request.user, thread.wording)
+            thread.wording.can_decline = permissions.can_decline_proposal(request.user, thread.wording)
     return render(
         request,
         "agreements/clause_form.html",
         {
+            "open_threads": [thread for thread in threads if thread.is_open],
+            "resolved_threads": [thread for thread in threads if not thread.is_open],
             "agreement": agreement,
             "partnership": agreement.partnership,
             "clause": clause,

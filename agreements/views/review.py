@@ -7,7 +7,6 @@ all but the signed PDF through ``workings_visible_to`` (404 for staff members to
 ``services``; their ValidationErrors are shown on the form or as a message.
 """
 
-from collections import defaultdict
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -17,18 +16,22 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import reauth
 from core.client import client_address
 from core.ratelimit import rate_limited
-from core.views import apply_errors, error_text
+from core.views import apply_errors
 from partnerships.models import Contact
 
 from .. import diff, permissions, services
 from .. import text as agreement_text
-from ..forms import ApproveForm, CommentForm, CompareForm, RequestChangesForm, SignForm
-from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewComment, Side, parties_at_signing
+from ..forms import (
+    CompareForm,
+    RequestChangesForm,
+    SignForm,
+)
+from ..models import SIGNED_STATUSES, A, Agreement, DraftPdf, ReviewThread, Side, parties_at_signing
 
 # --- Helpers ---------------------------------------------------------------------------------
 
@@ -45,160 +48,21 @@ def _latest_version(agreement):
     return agreement.versions.select_related("created_by").order_by("-number").first()
 
 
-def _review_url(agreement, anchor="", version=None) -> str:
+def review_url(agreement, anchor="", version=None) -> str:
     url = reverse("agreements:review", args=[agreement.pk])
     if version is not None:
         url = f"{url}?version={version}"
     return f"{url}#{anchor}" if anchor else url
 
 
-def _other_party(agreement, user) -> str:
+def other_party(agreement, user) -> str:
     partnership = agreement.partnership
     if agreement.side_of(user) == Side.INSTITUTION:
         return partnership.police_force.name
     return partnership.institution.name
 
 
-# --- Review ----------------------------------------------------------------------------------
-
-
-def _render_review(request, agreement, *, failed_form=None):
-    """The review page; ``failed_form`` is a comment form to show again with its errors.
-
-    It shows the latest version, or an earlier one asked for with ``?version=N`` (read-only
-    but for resolving its comments), so the comments that led to a revision stay in reach.
-    """
-    user = request.user
-    numbers = list(agreement.versions.order_by("number").values_list("number", flat=True))
-    context = {"agreement": agreement, "partnership": agreement.partnership, "version": None, "numbers": numbers}
-    if not numbers:
-        return render(request, "agreements/review_version.html", context)
-    asked = request.GET.get("version", "")
-    number = int(asked) if asked.isdecimal() and asked.isascii() and int(asked) in numbers else numbers[-1]
-    version = agreement.versions.select_related("created_by").get(number=number)
-    is_latest = number == numbers[-1]
-
-    by_clause = defaultdict(list)
-    for comment in version.comments.select_related("author__organisation", "resolved_by"):
-        by_clause[comment.clause_key].append(comment)
-    can_comment = is_latest and permissions.can_comment(user, agreement)
-    rows = []
-    for clause in version.clauses:
-        comments = by_clause.get(clause["key"], [])
-        form = None
-        if failed_form is not None and failed_form.initial["clause_key"] == clause["key"]:
-            form = failed_form
-        elif can_comment:
-            form = CommentForm(clause=clause)
-        rows.append(
-            {
-                "clause": clause,
-                "comments": comments,
-                "open_count": sum(1 for comment in comments if comment.is_open),
-                "form": form,
-            }
-        )
-
-    approvals = {approval.side: approval for approval in version.approvals.select_related("approved_by")}
-    partnership = agreement.partnership
-    changes_requested = None
-    if is_latest and agreement.status in (A.CHANGES_REQUESTED, A.DRAFT):
-        changes_requested = agreement.events.filter(to_status=A.CHANGES_REQUESTED).select_related("by").first()
-    can_approve = is_latest and permissions.can_approve(user, agreement)
-    context.update(
-        {
-            "version": version,
-            "is_latest": is_latest,
-            "rows": rows,
-            "open_total": sum(row["open_count"] for row in rows),
-            "approvals": [
-                (partnership.institution.name, approvals.get(Side.INSTITUTION)),
-                (partnership.police_force.name, approvals.get(Side.POLICE)),
-            ],
-            "changes_requested": changes_requested,
-            "can_comment": can_comment,
-            "can_resolve": permissions.can_resolve(user, agreement),
-            "can_approve": can_approve,
-            "can_request_changes": is_latest and permissions.can_review(user, agreement),
-            "approve_form": ApproveForm() if can_approve else None,
-        }
-    )
-    return render(request, "agreements/review_version.html", context)
-
-
-@never_cache
-@login_required
-@require_GET
-def review(request, pk):
-    """The version under review, clause by clause, with each clause's comments."""
-    return _render_review(request, _agreement(request, pk))
-
-
-@login_required
-@require_POST
-def comment(request, pk):
-    agreement = _agreement(request, pk)
-    if not permissions.can_comment(request.user, agreement):
-        raise PermissionDenied
-    version = agreement_text.current_version(agreement)
-    clause = next((c for c in version.clauses if c["key"] == request.POST.get("clause_key")), None)
-    if clause is None:
-        messages.error(request, "Choose a clause of this version to comment on.")
-        return redirect(_review_url(agreement))
-    form = CommentForm(request.POST, clause=clause)
-    if form.is_valid():
-        try:
-            services.comment_on_clause(
-                agreement, clause_key=clause["key"], body=form.cleaned_data["body"], by=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Your comment on clause {clause['number']} was added.")
-            return redirect(_review_url(agreement, f"clause-{clause['key']}"))
-    return _render_review(request, agreement, failed_form=form)
-
-
-@login_required
-@require_POST
-def resolve_comment(request, comment_pk):
-    queryset = ReviewComment.objects.filter(
-        version__agreement__in=Agreement.objects.workings_visible_to(request.user)
-    ).select_related("version__agreement__partnership")
-    review_comment = get_object_or_404(queryset, pk=comment_pk)
-    agreement = review_comment.version.agreement
-    if not permissions.can_resolve(request.user, agreement):
-        raise PermissionDenied
-    services.resolve_comment(review_comment, by=request.user)
-    messages.success(request, "The comment is marked as resolved.")
-    number = review_comment.version.number
-    return redirect(_review_url(agreement, f"comment-{review_comment.pk}", version=number))
-
-
-@login_required
-@require_POST
-def approve(request, pk):
-    agreement = _agreement(request, pk)
-    if not permissions.can_approve(request.user, agreement):
-        raise PermissionDenied
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors["comment"][0])
-        return redirect(_review_url(agreement, "decision"))
-    number = agreement_text.current_version(agreement).number
-    try:
-        agreement = services.approve(agreement, by=request.user, comment=form.cleaned_data["comment"])
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect(_review_url(agreement))
-    if agreement.status == A.APPROVED:
-        messages.success(request, f"Both sides have approved version {number}. It is ready to sign.")
-    else:
-        messages.success(
-            request,
-            f"You approved version {number}. It now waits for {_other_party(agreement, request.user)} to approve it.",
-        )
-    return redirect(agreement)
+# --- Changes requested -----------------------------------------------------------------------
 
 
 @login_required
@@ -221,7 +85,7 @@ def request_changes(request, pk):
                 f"{agreement.partnership.institution.name} can now revise the draft.",
             )
             return redirect(agreement)
-    open_comments = version.comments.filter(resolved_at__isnull=True).count()
+    open_comments = ReviewThread.objects.visible_to(request.user).filter(agreement=agreement).open().count()
     return render(
         request,
         "agreements/review_request_changes.html",
@@ -293,7 +157,7 @@ def sign(request, pk):
                 )
             else:
                 messages.success(
-                    request, f"{signed} It comes into force when {_other_party(agreement, user)} signs too."
+                    request, f"{signed} It comes into force when {other_party(agreement, user)} signs too."
                 )
             return redirect(agreement)
     return render(

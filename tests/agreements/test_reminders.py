@@ -144,7 +144,7 @@ def test_the_institutions_comment_goes_to_the_forces_liaison_officers(
     assert told("agreement_commented", version) == [(police_liaison, today), (police_colleague, today)]
     (message, _) = sent_mail()
     assert message.subject == f"{university_liaison.organisation.name} commented on {in_review.title}, version 1"
-    assert "Open comments on this version: 1" in message.body
+    assert "Open threads: 1" in message.body
     assert_emailed([police_liaison, police_colleague], in_review.get_absolute_url(), kind="agreement_commented")
 
 

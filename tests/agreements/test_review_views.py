@@ -12,7 +12,7 @@ from django.utils.html import escape
 from accounts import reauth, two_factor
 from agreements import services, tasks
 from agreements import text as agreement_text
-from agreements.models import A, Agreement, AgreementVersion, ReviewComment, Signature
+from agreements.models import A, Agreement, AgreementVersion, ReviewComment, ReviewThread, Signature
 from tests.factories import PASSWORD
 from tests.helpers import assert_fixed_queries, assert_outsider_gets_404, second_factor_device, totp_code
 
@@ -83,7 +83,8 @@ def test_review_to_signatures_and_public_verification(
     page = client.get(url("review", in_review)).content.decode()
     assert "It covers the Northbridge campus" in page and in_review.versions.get().sha256 in page
     response = client.post(url("comment", in_review), {"clause_key": "scope", "body": "Include the city centre."})
-    assert response.status_code == 302 and response["Location"].endswith("#clause-scope")
+    thread = ReviewThread.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"#thread-{thread.pk}")
     page = client.get(url("review", in_review)).content.decode()
     assert "Include the city centre." in page and "1 open" in page
     response = client.post(url("request_changes", in_review), {"comment": "See the comment on scope."})
@@ -103,14 +104,16 @@ def test_review_to_signatures_and_public_verification(
     page = client.get(url("review", in_review)).content.decode()
     assert "See the comment on scope." in page and "Include the city centre." in page
     services.submit_for_review(in_review, by=university_liaison)
-    comment = ReviewComment.objects.get()
-    response = client.post(reverse("agreements:resolve_comment", args=[comment.pk]))
-    assert response["Location"] == url("review", in_review) + f"?version=1#comment-{comment.pk}"
-    comment.refresh_from_db()
-    assert comment.resolved_by == university_liaison
+    # The thread followed the clause into version 2; the force, who raised it, resolves it.
+    client.force_login(police_liaison)
+    page = client.get(url("review", in_review)).content.decode()
+    assert "Include the city centre." in page and "Raised on version 1, carried into this version" in page
+    response = client.post(reverse("agreements:resolve_thread", args=[thread.pk]))
+    assert response["Location"] == url("review", in_review) + f"#thread-{thread.pk}"
+    thread.refresh_from_db()
+    assert thread.resolved_by == police_liaison
 
     # The force compares the versions and approves version 2.
-    client.force_login(police_liaison)
     page = client.get(url("compare", in_review)).content.decode()
     assert "<ins>and the city centre</ins>" in page
     response = client.post(url("approve", in_review), {"comment": "Thank you."})
@@ -152,6 +155,7 @@ def test_review_to_signatures_and_public_verification(
 OBJECT_URLS = [
     ("review", "in_review", "get"),
     ("comment", "in_review", "post"),
+    ("propose", "in_review", "post"),
     ("approve", "in_review", "post"),
     ("request_changes", "in_review", "get"),
     ("request_changes", "in_review", "post"),
@@ -169,17 +173,19 @@ def test_outsider_gets_404(client, request, outsider, name, state, method):
     if name == "signed_pdf":
         store_signed_pdf(agreement)
     signatures = Signature.objects.count()
-    data = {"clause_key": "scope", "body": "Hijacked", "comment": "Hijacked", **SIGNATURE}
+    data = {"clause_key": "scope", "body": "Hijacked", "comment": "Hijacked", "text": "Hijacked", **SIGNATURE}
     assert_outsider_gets_404(client, url(name, agreement), outsider, method, data)
     agreement.refresh_from_db()
     assert agreement.status == getattr(A, state.upper())
     assert not ReviewComment.objects.exists() and Signature.objects.count() == signatures
 
 
-def test_outsider_gets_404_on_resolving_a_comment(client, outsider, review_comment):
-    assert_outsider_gets_404(client, reverse("agreements:resolve_comment", args=[review_comment.pk]), outsider, "post")
+@pytest.mark.parametrize("name", ["reply", "resolve_thread"])
+def test_outsider_gets_404_on_a_thread(client, outsider, review_comment, name):
+    data = {"body": "Hijacked"}
+    assert_outsider_gets_404(client, reverse(f"agreements:{name}", args=[review_comment.pk]), outsider, "post", data)
     review_comment.refresh_from_db()
-    assert review_comment.is_open
+    assert review_comment.is_open and review_comment.comments.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -226,9 +232,9 @@ def test_nobody_signs_before_approval(client, in_review, police_liaison):
     assert client.get(url("sign", in_review)).status_code == 403
 
 
-def test_staff_member_cannot_resolve_comments(client, staff_member, review_comment):
+def test_staff_member_cannot_resolve_threads(client, staff_member, review_comment):
     client.force_login(staff_member)
-    assert client.post(reverse("agreements:resolve_comment", args=[review_comment.pk])).status_code == 404
+    assert client.post(reverse("agreements:resolve_thread", args=[review_comment.pk])).status_code == 404
     review_comment.refresh_from_db()
     assert review_comment.is_open
 
@@ -237,7 +243,7 @@ def test_staff_member_does_not_see_the_review(client, staff_member, review_comme
     """Review comments are the liaison officers' (README, Roles); tests/agreements/test_staff_access.py
     has the rest of what staff members see of agreements."""
     client.force_login(staff_member)
-    response = client.get(url("review", review_comment.version.agreement))
+    response = client.get(url("review", review_comment.agreement))
     assert response.status_code == 404 and "Include the city centre." not in response.content.decode()
 
 
@@ -245,12 +251,12 @@ def test_staff_member_does_not_see_the_review(client, staff_member, review_comme
 
 
 def test_review_page_shows_the_summary_with_open_comments_per_clause(client, police_liaison, review_comment):
-    agreement = review_comment.version.agreement
+    agreement = review_comment.agreement
     client.force_login(police_liaison)
     response = client.get(url("review", agreement))
     page = response.content.decode()
     assert 'href="#clause-scope"' in page and 'id="clause-scope"' in page
-    assert "1 open" in page and review_comment.version.sha256 in page
+    assert "1 open" in page and review_comment.raised_on.sha256 in page
     assert 'name="body"' in page and "Approve version 1" in page and "Request changes" in page
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -302,19 +308,22 @@ def test_approval_by_the_force_makes_it_ready_to_sign(client, police_liaison, in
     assert in_review.status == A.APPROVED
 
 
-def test_an_earlier_version_shows_its_comments_read_only(client, police_liaison, university_liaison, review_comment):
-    agreement = review_comment.version.agreement
+def test_an_earlier_version_shows_its_threads_without_new_comments(
+    client, police_liaison, university_liaison, review_comment
+):
+    """Version 1 keeps its threads in reach; an open one also follows its clause into version 2."""
+    agreement = review_comment.agreement
     services.request_changes(agreement, by=police_liaison, comment="Rework the scope.")
     services.revise(agreement, by=university_liaison)
     services.submit_for_review(agreement, by=university_liaison)
     client.force_login(police_liaison)
     latest = client.get(url("review", agreement)).content.decode()
-    assert "Version 2 (latest)" in latest and "Include the city centre." not in latest and 'name="body"' in latest
+    assert "Version 2 (latest)" in latest and "Include the city centre." in latest and 'name="body"' in latest
     response = client.get(url("review", agreement, version=1))
     page = response.content.decode()
     assert response.context["version"].number == 1 and 'data-testid="earlier-version"' in page
     assert "Include the city centre." in page and "Mark as resolved" in page
-    assert 'name="body"' not in page and "Approve version" not in page
+    assert "Comment on clause" not in page and "Approve version" not in page and "Send reply" not in page
 
 
 def test_review_page_without_a_submitted_version_says_so(client, university_liaison, draft):
@@ -522,19 +531,23 @@ def test_sign_action_for_a_side_yet_to_sign(client, university_liaison, approved
 # --- Query budgets -----------------------------------------------------------------------------
 
 
-def test_review_page_queries_do_not_grow_with_comments(client, police_liaison, university_liaison, review_comment):
-    agreement = review_comment.version.agreement
+def test_review_page_queries_do_not_grow_with_threads(client, police_liaison, university_liaison, review_comment):
+    agreement = review_comment.agreement
     client.force_login(police_liaison)
 
-    def add_comments():
+    def add_threads():
         for i in range(30):
             author = police_liaison if i % 2 else university_liaison
             key = ("parties", "scope", "meetings", "term")[i % 4]
-            made = services.comment_on_clause(agreement, clause_key=key, body=f"Comment {i}", by=author)
+            made = services.comment_on_clause(
+                agreement, clause_key=key, body=f"Comment {i}", by=author, internal=i % 5 == 0
+            )
+            services.reply(made, body=f"Reply {i}", by=author)
             if i % 3 == 0:
-                services.resolve_comment(made, by=university_liaison)
+                services.resolve_thread(made, by=author)
+        services.propose_wording(agreement, clause_key="term", text="It lasts {term}.", by=police_liaison)
 
-    assert_fixed_queries(client, url("review", agreement), add_comments, budget=17)
+    assert_fixed_queries(client, url("review", agreement), add_threads, budget=22)
 
 
 def test_compare_page_queries_do_not_grow_with_versions(client, police_liaison, in_review):

@@ -243,6 +243,8 @@ def test_either_side_withdraws_before_it_is_in_force(client, sponsored, sponsors
     assert response.status_code == 302
     sponsored.refresh_from_db()
     assert sponsored.status == A.WITHDRAWN
+    page = client.get(sponsored.get_absolute_url()).content.decode()
+    assert "withdrawn before it came into force" in page and "The force is restructuring" in page
     event = sponsored.events.get(to_status=A.WITHDRAWN)
     assert university_liaison in {user for user, _ in told("agreement_withdrawn", event)}
     assert not permissions.can_withdraw(police_liaison, sponsored)

@@ -25,9 +25,9 @@ def pages(content: bytes) -> list[str]:
 def signed_after_review(draft, university_liaison, police_liaison):
     """Version 1 commented on and sent back, version 2 approved by both and signed by both."""
     services.submit_for_review(draft, by=university_liaison, today=SUBMITTED_ON)
-    comment = services.comment_on_clause(draft, clause_key="scope", body="SECRET NEGOTIATION WORDS", by=police_liaison)
+    thread = services.comment_on_clause(draft, clause_key="scope", body="SECRET NEGOTIATION WORDS", by=police_liaison)
     services.request_changes(draft, by=police_liaison, comment="ANOTHER PRIVATE REASON")
-    services.resolve_comment(comment, by=university_liaison)
+    services.resolve_thread(thread, by=police_liaison)
     services.revise(draft, by=university_liaison)
     services.submit_for_review(draft, by=university_liaison)
     services.approve(draft, by=police_liaison)
@@ -41,8 +41,8 @@ def test_the_last_page_of_the_signed_pdf_is_the_signing_record(signed_after_revi
     _, _, content = signed_document(signed_after_review)
     all_pages = pages(content)
     starts = next(i for i, text in enumerate(all_pages) if "Signing record Every step" in text)
-    # The record is the end of the document: its last entry (the last signature) is on the last page.
-    assert "Signed version 2 as Head of Student Safety" in all_pages[-1]
+    # The record is the end of the document: its last entry (coming into force) is on the last page.
+    assert "In force, effective from 1 December 2026" in all_pages[-1]
     assert "When What happened Who Authentication and address" in all_pages[-1]  # the table's head repeats
     last = " ".join(all_pages[starts:])
     for expected in (
@@ -50,7 +50,7 @@ def test_the_last_page_of_the_signed_pdf_is_the_signing_record(signed_after_revi
         "Version 1 submitted for review",
         "Commented on clause 1.3 of version 1",
         "Changes requested to version 1",
-        "Resolved a comment on clause 1.3 of version 1",
+        "Resolved a thread on clause 1.3 (raised on version 1)",
         "Returned to draft to revise version 1",
         "Version 2 submitted for review",
         "Version 2 approved for the police force",

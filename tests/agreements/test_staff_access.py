@@ -51,7 +51,8 @@ def reviewed(in_review, police_liaison, university_liaison):
 @pytest.fixture
 def in_force(reviewed, police_liaison, university_liaison, django_capture_on_commit_callbacks, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    services.approve(reviewed, by=police_liaison)
+    # The force's thread on version 1 is still open: approving acknowledges it.
+    services.approve(reviewed, by=police_liaison, acknowledged=True)
     with django_capture_on_commit_callbacks(execute=False):
         sign_both(reviewed, police_liaison, university_liaison)
     content = b"%PDF-1.7 the signed memorandum"
@@ -73,7 +74,9 @@ def workings(agreement, comment):
         (url("review", agreement), "get"),
         (url("review", agreement) + "?version=1", "get"),
         (url("comment", agreement), "post"),
-        (reverse("agreements:resolve_comment", args=[comment.pk]), "post"),
+        (url("propose", agreement), "post"),
+        (reverse("agreements:reply", args=[comment.pk]), "post"),
+        (reverse("agreements:resolve_thread", args=[comment.pk]), "post"),
         (url("approve", agreement), "post"),
         (url("request_changes", agreement), "get"),
         (url("sign", agreement), "get"),
@@ -86,7 +89,7 @@ def workings(agreement, comment):
 def test_staff_see_nothing_of_an_agreement_in_progress(client, staff_member, reviewed):
     client.force_login(staff_member)
     for page, method in [(url("detail", reviewed), "get"), *workings(reviewed, reviewed.comment)]:
-        data = {"clause_key": "parties", "body": "Hijacked", "comment": "Hijacked"}
+        data = {"clause_key": "parties", "body": "Hijacked", "comment": "Hijacked", "text": "Hijacked"}
         assert getattr(client, method)(page, data).status_code == 404, f"{method.upper()} {page}"
     assert reviewed.title not in client.get(reverse("agreements:list")).content.decode()
     reviewed.refresh_from_db()

@@ -222,7 +222,7 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     statistics.get_by_text("Comment on clause 4.3", exact=True).click()  # the form's disclosure
     statistics.get_by_role("textbox", name="Comment on clause 4.3").fill(COMMENT)
     follow(page, statistics.get_by_role("button", name="Add comment on clause 4.3"))
-    expect(status_message(page)).to_contain_text("Your comment on clause 4.3 was added.")
+    expect(status_message(page)).to_contain_text("Your comment on clause 4.3 was added, shared with the other side.")
     comment = statistics.get_by_test_id("comment")
     expect(comment).to_contain_text(COMMENT)
     expect(comment).to_contain_text("Northbridge Police")
@@ -231,7 +231,7 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     decision = page.get_by_role("region", name="Your decision on version 1")
     follow(page, decision.get_by_role("link", name="Request changes"))
     expect(heading(page)).to_have_text("Request changes to version 1")
-    expect(page.get_by_role("main")).to_contain_text("There is 1 open comment on this version")
+    expect(page.get_by_role("main")).to_contain_text("There is 1 open thread on the clauses")
     page.get_by_label("What needs to change").fill(CHANGES)
     follow(page, page.get_by_role("button", name="Request changes"))
     assert address(page.url) == agreement_url
@@ -292,7 +292,11 @@ def test_an_mou_from_draft_to_a_verified_signed_pdf(
     # 4. The force approves version 2 and signs it; then the university signs.
     login(page, police_liaison)
     follow(page, page.get_by_role("region", name="MOUs awaiting your review").get_by_role("link", name=MOU))
-    follow(page, page.get_by_role("button", name="Approve version 2"))
+    # The comment on 4.3 is still open: approving takes the review page's acknowledgement.
+    follow(page, page.get_by_role("link", name="Approve version 2"))
+    decision = page.get_by_role("region", name="Your decision on version 2")
+    decision.get_by_label("I have read the 1 open shared thread and approve with it still open").check()
+    follow(page, decision.get_by_role("button", name="Approve version 2"))
     expect(status_message(page)).to_contain_text("Both sides have approved version 2. It is ready to sign.")
     follow(page, page.get_by_role("link", name="Sign version 2"))
     expect(heading(page)).to_have_text(f"Sign {MOU}")

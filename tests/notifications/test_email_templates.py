@@ -46,6 +46,7 @@ TEMPLATES = [
     "meetings_overdue",
     "booking_cancelled",
     "agreement_commented",
+    "agreement_wording_answered",
     "share_recorded",
     "share_feedback_recorded",
     "action_assigned",
@@ -209,6 +210,12 @@ def commented():
     return {**agreement_version(), "open_comments": 3}
 
 
+def wording_answered(status="declined"):
+    context = agreement_version()
+    proposal = ns(status=status, decline_reason=f"Too broad {HOSTILE}", answered_by=person("Pat", "pat.lee", "Lee"))
+    return {**context, "obj": proposal, "proposal": proposal}
+
+
 # (template, notification kind, extra context) for every template and each of its variants.
 CASES = [
     pytest.param("booking_confirmed", "booking_confirmed", training, id="booking_confirmed"),
@@ -289,6 +296,13 @@ CASES = [
     ),
     pytest.param("booking_cancelled", "booking_cancelled", lambda: training("cancelled"), id="booking_cancelled"),
     pytest.param("agreement_commented", "agreement_commented", commented, id="agreement_commented"),
+    pytest.param("agreement_wording_answered", "agreement_wording_answered", wording_answered, id="wording_declined"),
+    pytest.param(
+        "agreement_wording_answered",
+        "agreement_wording_answered",
+        lambda: wording_answered("accepted"),
+        id="wording_accepted",
+    ),
     pytest.param("share_recorded", "share_recorded", share, id="share_recorded"),
     pytest.param("share_feedback_recorded", "share_feedback_recorded", share, id="share_feedback_recorded"),
     pytest.param("action_assigned", "action_assigned", action, id="action_assigned"),

@@ -25,7 +25,7 @@ Deliberately not covered:
 * The Django admin (``/admin/``). Its forms are Django's own ModelForms for administrators,
   over the same model fields fuzzed here through the portal's forms.
 * Confirmation buttons that post no fields (deleting a unit, contact, engagement or training
-  need; submitting or revising an agreement; resolving a comment; a new template version;
+  need; submitting or revising an agreement; resolving a thread; accepting a proposed wording; a new template version;
   marking notifications read; new recovery codes; turning two-factor off; logging out): they
   read nothing from the request body.
 
@@ -433,6 +433,7 @@ def _agreement_fields(f, create=False) -> dict:
         **AGREEMENT_DETAILS,
         "institution_signatory": fk(uni_contact, ""),
         "police_signatory": fk(police_contact, ""),
+        "signing_order": choice("parallel", "institution_first", "police_first", ""),
     }
     if create:
         fields["template"] = fk(f.template.pk)
@@ -848,10 +849,48 @@ FORMS = [
         "agreements:comment",
         "police_liaison",
         kwargs=lambda f: {"pk": f.in_review.pk},
-        base=lambda f: {"clause_key": "scope", "body": "Please name the halls."},
+        base=lambda f: {"clause_key": "scope", "body": "Please name the halls.", "visibility": "shared"},
         # The clause's key is a hidden field the view looks up itself before the form sees it.
-        fields=lambda f: {"clause_key": Kind("choice", ("scope", "parties", "county_lines")), "body": TEXT},
+        fields=lambda f: {
+            "clause_key": Kind("choice", ("scope", "parties", "county_lines")),
+            "body": TEXT,
+            "visibility": choice("shared", "internal"),
+        },
         form_context=None,  # the review page shows the failed form in its clause's row
+    ),
+    FormCase(
+        "reply",
+        "agreements:reply",
+        "university_liaison",
+        kwargs=lambda f: {"thread_pk": f.review_thread.pk},
+        base=lambda f: {"body": "We will name them."},
+        fields=lambda f: {"body": TEXT},
+        form_context=None,  # the review page shows the failed reply in its thread
+    ),
+    FormCase(
+        "propose",
+        "agreements:propose",
+        "police_liaison",
+        kwargs=lambda f: {"pk": f.in_review.pk},
+        base=lambda f: {
+            "clause_key": "scope",
+            "text": "It covers {area_covered} and the city centre.",
+            "note": "Wider.",
+        },
+        fields=lambda f: {
+            "clause_key": Kind("choice", ("scope", "parties", "county_lines")),
+            "text": TEXT,
+            "note": TEXT,
+        },
+        form_context=None,  # the review page shows the failed form in its clause's row
+    ),
+    FormCase(
+        "decline_proposal",
+        "agreements:decline_proposal",
+        "university_liaison",
+        kwargs=lambda f: {"proposal_pk": f.proposed_wording.pk},
+        base=lambda f: {"reason": "Email is not a secure channel."},
+        fields=lambda f: {"reason": TEXT},
     ),
     FormCase(
         "request_changes",
@@ -867,9 +906,8 @@ FORMS = [
         "police_liaison",
         kwargs=lambda f: {"pk": f.in_review.pk},
         base=lambda f: {"comment": "Approved by the force's legal team."},
-        fields=lambda f: {"comment": TEXT},
-        ok=frozenset({302}),  # an invalid comment is a message on the review page
-        form_context=None,
+        fields=lambda f: {"comment": TEXT, "acknowledge": BOOL, "seen_threads": TEXT},
+        form_context=None,  # an invalid comment is shown on the review page's decision form
     ),
     FormCase(
         "sign",
@@ -1221,7 +1259,7 @@ SEARCHES = [
         "agreements:review",
         "police_liaison",
         kwargs=lambda f: {"pk": f.in_review.pk},
-        fields=lambda f: {"version": param(1)},
+        fields=lambda f: {"version": param(1), "show": param("all", "attention")},
     ),
     FormCase(
         "compare_versions",
@@ -1342,7 +1380,8 @@ NOT_FORMS = {
     "agreements:revise": "a button: posts no fields",
     "agreements:template_detail": "a page",
     "agreements:template_new_version": "a confirmation: posts no fields",
-    "agreements:resolve_comment": "a button: posts no fields",
+    "agreements:resolve_thread": "a button: posts no fields",
+    "agreements:accept_proposal": "a button: posts only where to go back to, compared with one fixed value",
     "agreements:draft_pdf": "a download",
     "agreements:signed_pdf": "a download",
     "agreements:draft_docx": "a download",
@@ -1744,6 +1783,9 @@ ESCAPED = [
     ("clause_edit", "body", None),
     ("clause_edit", "body", lambda f: reverse("agreements:preview", args=[f.draft.pk])),
     ("comment", "body", None),
+    ("reply", "body", None),
+    ("propose", "note", None),
+    ("decline_proposal", "reason", lambda f: reverse("agreements:review", args=[f.in_review.pk])),
     ("request_changes", "comment", lambda f: reverse("agreements:review", args=[f.in_review.pk])),
     ("sign", "position", None),
     ("decline_signing", "reason", None),

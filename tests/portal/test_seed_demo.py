@@ -222,3 +222,26 @@ def test_demo_users_who_need_a_second_factor_have_one_and_demo_code_prints_it():
     device = TOTPDevice.objects.get(user__username="police.liaison")
     assert len(code) == 6 and device.verify_token(code)
     assert "0 authenticators" in seed()
+
+
+def test_the_demo_has_an_agreement_mid_negotiation():
+    """Version 2 in review, threads carried from version 1 (one internal to the force), one
+    proposed wording accepted into version 2 and one declined with its reason."""
+    from agreements.models import AgreementStatus, ProposalStatus, ReviewThread
+    from tests.fixtures.agreements import default_template
+
+    default_template()  # its migration's rows are gone if a transactional test ran first
+    seed()
+    threads = ReviewThread.objects.filter(agreement__title__startswith="Tackling county lines").select_related(
+        "agreement", "raised_on"
+    )
+    agreement = threads[0].agreement
+    assert agreement.status == AgreementStatus.IN_REVIEW and agreement.versions.count() == 2
+    assert {thread.raised_on.number for thread in threads} == {1}
+    assert threads.filter(resolved_at__isnull=True, internal=True).exists()
+    assert threads.filter(resolved_at__isnull=True, internal=False, proposal__isnull=True).exists()
+    accepted = threads.get(proposal__status=ProposalStatus.ACCEPTED).proposal
+    declined = threads.get(proposal__status=ProposalStatus.DECLINED).proposal
+    version_two = {clause["key"]: clause["text"] for clause in agreement.versions.get(number=2).clauses}
+    assert accepted.applied_at and version_two["escalation"].endswith("within 10 working days.")
+    assert declined.decline_reason

@@ -166,7 +166,11 @@ SCOPED: dict[str, Scoped] = {
     "agreements:revise": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:review": Scoped(pk("reworked_agreement", "signed_agreement")),
     "agreements:comment": Scoped(pk("reworked_agreement"), insider="police_liaison"),
-    "agreements:resolve_comment": Scoped(pk("comment", kwarg="comment_pk"), insider="administrator"),
+    "agreements:propose": Scoped(pk("reworked_agreement"), insider="police_liaison"),
+    "agreements:reply": Scoped(pk("comment", kwarg="thread_pk"), insider="administrator"),
+    "agreements:resolve_thread": Scoped(pk("comment", kwarg="thread_pk"), insider="administrator"),
+    "agreements:accept_proposal": Scoped(pk("proposal", kwarg="proposal_pk"), insider="police_liaison"),
+    "agreements:decline_proposal": Scoped(pk("proposal", kwarg="proposal_pk")),
     "agreements:approve": Scoped(pk("reworked_agreement"), insider="police_liaison"),
     "agreements:request_changes": Scoped(pk("reworked_agreement")),
     "agreements:sign": Scoped(pk("signed_agreement")),
@@ -307,6 +311,9 @@ def owned(
     comment = agreement_services.comment_on_clause(
         reworked, clause_key="parties", body="Name the halls.", by=police_liaison
     )
+    proposal = agreement_services.propose_wording(
+        reworked, clause_key="scope", text="It covers {area_covered} and the city centre.", by=police_liaison
+    )
     agreement_services.request_changes(reworked, by=police_liaison, comment="See the comment on clause 1.")
     agreement_services.revise(reworked, by=university_liaison)
     reworked.refresh_from_db()
@@ -375,6 +382,7 @@ def owned(
         signed_agreement=approved,
         reworked_agreement=reworked,
         comment=comment,
+        proposal=proposal,
         course=course,
         session=session,
         past_session=past_session,
@@ -493,7 +501,7 @@ def test_url_walk_finds_nested_namespaces_and_converters():
     by_name = {route.name: route for route in ROUTES}
     assert by_name["partnerships:share_detail"].kwargs == {"pk"}
     assert by_name["agreements:clause_edit"].kwargs == {"pk", "key"}
-    assert by_name["agreements:resolve_comment"].kwargs == {"comment_pk"}
+    assert by_name["agreements:resolve_thread"].kwargs == {"thread_pk"}
     assert any(is_admin(route) and route.kwargs == {"object_id"} for route in ROUTES)
 
 
@@ -571,7 +579,7 @@ def test_staff_of_the_owners_open_only_the_agreement_in_force_and_its_signed_pdf
             continue  # a partnership (drafting is refused with 403), or templates (administrators')
         for kwargs in entry.build(owned):
             url = reverse(name, kwargs=kwargs)
-            which = objects.get(kwargs.get("pk"), "comment")
+            which = objects.get(kwargs.get("pk"), "thread or proposal")
             for method in sorted(accepted_methods(resolve(url).func)):
                 response, body = send(client, method, url)
                 want = 200 if (name, which) in STAFF_MAY_OPEN else 404
