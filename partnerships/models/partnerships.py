@@ -60,12 +60,14 @@ def involving_ids(organisation_id):
     police force's 226). Each arm of the union is an index scan of its own.
     """
     agencies = Partnership.other_agencies.through.objects.filter(organisation_id=organisation_id)
+    # order_by(): without it each arm would sort by the model's default order (the title).
     return (
         Partnership.objects.filter(institution_id=organisation_id)
+        .order_by()
         .values("pk")
         .union(
-            Partnership.objects.filter(police_force_id=organisation_id).values("pk"),
-            agencies.values("partnership_id"),
+            Partnership.objects.filter(police_force_id=organisation_id).order_by().values("pk"),
+            agencies.order_by().values("partnership_id"),
             all=True,
         )
     )
