@@ -278,7 +278,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks live in the database (django-celery-beat), so they can be seen and changed in
 # Django admin: notifications' migration 0002 creates the reminder sweep (every 5 minutes) and
-# the nightly erasure of expired information shares (02:15). Run exactly one beat process.
+# the nightly erasure of expired information shares (02:15); partnerships' migration 0008 the
+# nightly check of each partnership's stored health (00:20, partnerships/stored_health.py).
+# Run exactly one beat process.
 CELERY_BEAT_SCHEDULE = {}
 
 # Notifications: a failed email is retried after this many seconds, doubling each time (at

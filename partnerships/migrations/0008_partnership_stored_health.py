@@ -65,12 +65,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="partnership",
-            index=models.Index(
-                models.OrderBy(models.F("health"), descending=True, nulls_last=True),
-                models.F("title"),
-                models.F("id"),
-                name="partnership_worst_health_first",
-            ),
+            index=models.Index(fields=["health", "title"], name="partnership_health_title"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.RunPython(schedule, unschedule),

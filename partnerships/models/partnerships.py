@@ -239,8 +239,10 @@ class Partnership(models.Model):
         indexes = [
             models.Index(fields=["status", "title"]),
             models.Index(fields=["next_review_date"]),
-            # Worst health first, the list's and the dashboards' order; counts by health read it alone.
-            models.Index(F("health").desc(nulls_last=True), "title", "id", name="partnership_worst_health_first"),
+            # Counts by health read the index alone; the list filtered by a light (the dashboard's
+            # links) reads it in the list's default order. (No index in "worst first" order: see
+            # partnerships/dashboard.py.)
+            models.Index(fields=["health", "title"], name="partnership_health_title"),
         ]
 
     def __str__(self):
