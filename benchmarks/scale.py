@@ -197,6 +197,7 @@ from partnerships.models import (  # noqa: E402
     Unit,
     retention_end,
 )
+from partnerships.stored_health import check_all as store_health  # noqa: E402
 from training.models import (  # noqa: E402
     Booking,
     BookingStatus,
@@ -1014,6 +1015,8 @@ def seed() -> World:
         seed_agreements(world)
     with step(world, "courses, sessions, bookings, feedback, needs"), transaction.atomic():
         seed_training(world)
+    with step(world, "stored health (bulk_create saves no row, so the nightly check fills it)"):
+        store_health(log_drift=False)
     with step(world, "VACUUM ANALYZE"):
         vacuum()
     world.seconds = time.perf_counter() - start

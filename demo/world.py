@@ -13,6 +13,7 @@ from accounts.models import Role, User
 from demo import agreements as demo_agreements
 from demo import partnerships as demo_partnerships
 from demo import training as demo_training
+from partnerships import stored_health
 from partnerships.models import Contact, Organisation, OrganisationKind, Region, Unit
 
 DEMO_PASSWORD = "partnership-demo-2026"  # noqa: S105 - printed for demo logins only
@@ -427,4 +428,7 @@ def seed() -> dict[str, int]:
     created.update(demo_partnerships.seed())
     created.update(demo_agreements.seed())
     created.update(demo_training.seed())
+    # The seed backdates rows with update(), which no save() sees: store every partnership's
+    # health light once the world is in place (partnerships/stored_health.py).
+    stored_health.check_all(log_drift=False)
     return created

@@ -1,9 +1,9 @@
 """What the dashboard shows of partnerships and organisations: a fixed handful of queries."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
 from django.utils import timezone
 
-from .health import LEVELS, assess, with_figures, with_health
+from .health import LEVELS
 from .models import (
     Action,
     AgencyInvitation,
@@ -20,19 +20,20 @@ from .models import (
 def partnership_summary(user, limit=5):
     """The user's live partnerships, worst health first, and what is waiting on them."""
     today = timezone.localdate()
-    # Every live partnership of one organisation (a few dozen; a few hundred for a police
-    # force), assessed in Python and sorted here: cheaper than compiling the levels in SQL,
-    # and the count comes with them.
-    live = [
-        assess(partnership, today)
-        for partnership in with_figures(Partnership.objects.visible_to(user).live(), today).select_related(
-            "institution", "police_force"
-        )
-    ]
-    live.sort(key=lambda p: (-p.health_level, p.title))  # live, so always assessed: worst first
-    partnerships = live[:limit]
+    # Only the rows shown, by the stored light (partnerships/stored_health.py), with the count
+    # of all of them in the same query: a police force's 226 partnerships are counted, not
+    # assessed. PostgreSQL reads them through the scope's indexes and sorts them. (Were there
+    # an index in this order, it would walk that index whole for the count, all 10,000 rows in
+    # 0.4 s, having costed the walk as if LIMIT stopped it after five.)
+    partnerships = list(
+        Partnership.objects.visible_to(user)
+        .live()
+        .select_related("institution", "police_force")
+        .annotate(total=Window(Count("pk")))
+        .order_by(F("health").desc(nulls_last=True), "title", "pk")[:limit]
+    )
     for partnership in partnerships:
-        partnership.health_name = LEVELS.get(partnership.health_level)
+        partnership.health_name = LEVELS.get(partnership.health)
     actions = (
         Action.objects.visible_to(user)
         .open()
@@ -44,7 +45,7 @@ def partnership_summary(user, limit=5):
     )
     return {
         "partnerships": partnerships,
-        "partnership_count": len(live),
+        "partnership_count": partnerships[0].total if partnerships else 0,
         "open_action_count": actions["open"],
         "overdue_action_count": actions["overdue"],
         "feedback_due_count": InformationShare.objects.visible_to(user)
@@ -55,13 +56,10 @@ def partnership_summary(user, limit=5):
 
 
 def partnerships_by_health(user):
-    """(filter value, light, count) for every light, worst first, in one query."""
+    """(filter value, light, count) for every light, worst first, in one query of the stored light."""
     counts = {
-        row["health_level"]: row["n"]
-        for row in with_health(Partnership.objects.visible_to(user), many=True)
-        .order_by()
-        .values("health_level")
-        .annotate(n=Count("pk"))
+        row["health"]: row["n"]
+        for row in Partnership.objects.visible_to(user).order_by().values("health").annotate(n=Count("pk"))
     }
     rows = [(LEVELS[level], LEVELS[level], counts[level]) for level in sorted(LEVELS, reverse=True) if level in counts]
     if None in counts:

@@ -11,9 +11,7 @@ from .models import Direction, FocusArea, OrganisationKind, PartnershipStatus, R
 SORTS = {
     "title": Sort("Title", (F("title").asc(), "pk")),
     "status": Sort("Status", (F("status").asc(), F("title").asc(), "pk")),
-    "health": Sort(
-        "Health, worst first", (F("health_level").desc(nulls_last=True), F("title").asc(), "pk"), "descending"
-    ),
+    "health": Sort("Health, worst first", (F("health").desc(nulls_last=True), F("title").asc(), "pk"), "descending"),
     "review": Sort("Next review", (F("next_review_date").asc(nulls_last=True), F("title").asc(), "pk")),
     "engagement": Sort(
         "Last engagement, oldest first", (F("last_engagement_on").asc(nulls_first=True), F("title").asc(), "pk")
@@ -49,8 +47,11 @@ class PartnershipFilter(FilterForm):
 
     @property
     def assesses_every_row(self) -> bool:
-        """Filtering or sorting by health assesses every partnership, not just a page of them."""
-        return bool(self.values.get("health")) or self.sort in ("health", "engagement")
+        """Sorting by the last engagement reads every partnership's figures, not just a page's.
+
+        Filtering and sorting by health read the stored light (``Partnership.health``).
+        """
+        return self.sort == "engagement"
 
     def filter_status(self, queryset, value):
         return queryset.filter(status=value)

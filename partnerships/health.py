@@ -221,11 +221,11 @@ def assess(p, today=None, now=None):
 
 
 def filter_by_health(queryset, health):
-    """Keep partnerships of one light ("green", "amber", "red") or not assessed ("none")."""
+    """Keep partnerships of one stored light ("green", "amber", "red") or not assessed ("none")."""
     if health == "none":
-        return queryset.filter(health_level__isnull=True)
+        return queryset.filter(health__isnull=True)
     if health in LEVEL_VALUES:
-        return queryset.filter(health_level=LEVEL_VALUES[health])
+        return queryset.filter(health=LEVEL_VALUES[health])
     return queryset
 
 

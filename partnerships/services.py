@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import permissions, reminders
+from . import permissions, reminders, stored_health
 from .models import (
     Action,
     ActionStatus,
@@ -483,6 +483,7 @@ def record_agreement_in_force(partnership, *, since: date, source: str, source_u
     for commitment in created:
         commitment.set_due_date()
     Commitment.objects.bulk_create(created)
+    stored_health.store([partnership.pk], partnership=partnership)  # the commitments changed in bulk
 
 
 @transaction.atomic
@@ -492,10 +493,17 @@ def record_agreement_ended(partnership, *, source: str, by=None):
     partnership._change_reason = f"Agreement no longer in force: {source}"
     _as(partnership, by).save(update_fields=["agreement_in_force_since", "updated_at"])
     Commitment.objects.filter(partnership=partnership, active=True).update(active=False)
+    stored_health.store([partnership.pk], partnership=partnership)
 
 
+@transaction.atomic
 def record_commitment_met(partnership_id, kind, *, on: date):
-    """Something partners committed to happened (a meeting, a training session): move its due date on."""
+    """Something partners committed to happened (a meeting, a training session): move its due date on.
+
+    The partnership is locked before its commitments, the order ``record_agreement_in_force``
+    takes them in, as saving a commitment stores the partnership's health (which locks it).
+    """
+    Partnership.objects.select_for_update(no_key=True).filter(pk=partnership_id).values_list("pk").first()
     for commitment in Commitment.objects.select_for_update().filter(
         partnership_id=partnership_id, kind=kind, active=True
     ):

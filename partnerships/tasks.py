@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
+from . import services, stored_health
 
 BATCH_SIZE = 500
 
@@ -19,3 +19,17 @@ def erase_expired_shares() -> int:
     if erased == BATCH_SIZE:
         erase_expired_shares.delay()
     return erased
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def check_stored_health(after: int = 0) -> int:
+    """Check one batch of partnerships' stored health (``stored_health.check``), then queue the next.
+
+    Scheduled nightly by beat (migration ``partnerships/0009``), after midnight, so that what
+    time alone changed (an engagement now 91 days old, an action now overdue) is stored before
+    the day's first dashboard. Drift (a stored light no change explains) is corrected and logged.
+    """
+    result = stored_health.check(after=after, batch_size=stored_health.BATCH_SIZE)
+    if result.last_pk is not None:
+        check_stored_health.delay(after=result.last_pk)
+    return result.checked

@@ -11,7 +11,7 @@ from core.scoping import ScopedQuerySet
 
 from .history import ChangedFields
 from .organisations import Contact
-from .partnerships import Partnership
+from .partnerships import MovesHealth, Partnership
 
 
 def _in_visible_partnerships(user) -> Q:
@@ -31,7 +31,9 @@ class EngagementQuerySet(ScopedQuerySet):
         return _in_visible_partnerships(user)
 
 
-class Engagement(models.Model):
+class Engagement(MovesHealth):
+    health_fields = frozenset({"partnership", "date"})
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="engagements")
     kind = models.CharField(max_length=20, choices=EngagementKind.choices)
     title = models.CharField(max_length=200)
@@ -80,7 +82,9 @@ class ActionQuerySet(ScopedQuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
 
-class Action(models.Model):
+class Action(MovesHealth):
+    health_fields = frozenset({"partnership", "status", "due_date"})
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="actions")
     engagement = models.ForeignKey(
         Engagement,

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from core.scoping import ScopedQuerySet
 
-from .partnerships import Partnership
+from .partnerships import MovesHealth, Partnership
 
 
 class CommitmentKind(models.TextChoices):
@@ -28,7 +28,9 @@ class CommitmentQuerySet(ScopedQuerySet):
         return self.filter(active=True)
 
 
-class Commitment(models.Model):
+class Commitment(MovesHealth):
+    health_fields = frozenset({"partnership", "active", "due_on"})
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="commitments")
     kind = models.CharField(max_length=20, choices=CommitmentKind.choices)
     every_months = models.PositiveSmallIntegerField()

@@ -10,8 +10,9 @@ from django.db import models
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-# Fields that are bookkeeping rather than something a person changed.
-UNTRACKED = {"id", "created_at", "updated_at", "retain_until"}
+# Fields that are bookkeeping rather than something a person changed (a partnership's stored
+# health light is derived, and left out of its history).
+UNTRACKED = {"id", "created_at", "updated_at", "retain_until", "health", "health_changes_on"}
 
 
 class ChangedFields(models.Model):

@@ -46,18 +46,70 @@ TRANSITIONS = {
 }
 LIVE_STATUSES = [status for status in S if status != S.ENDED]
 
+# The stored light (partnerships/health.py's levels), and the partnership's own fields it reads.
+HEALTH_CHOICES = [(0, "Healthy"), (1, "Needs attention"), (2, "At risk")]
+HEALTH_INPUTS = {"status", "created_at"}
+
+
+def involving_ids(organisation_id):
+    """The ids of the partnerships an organisation is party to, as a UNION of three index scans.
+
+    As an OR of the three conditions (``institution_id = X OR police_force_id = X OR id IN
+    (the agencies' partnerships)``) PostgreSQL cannot combine the indexes, because one arm is a
+    subquery: it read every partnership and tested each (a full scan of 10,000 rows for a
+    police force's 226). Each arm of the union is an index scan of its own.
+    """
+    agencies = Partnership.other_agencies.through.objects.filter(organisation_id=organisation_id)
+    # order_by(): without it each arm would sort by the model's default order (the title).
+    return (
+        Partnership.objects.filter(institution_id=organisation_id)
+        .order_by()
+        .values("pk")
+        .union(
+            Partnership.objects.filter(police_force_id=organisation_id).order_by().values("pk"),
+            agencies.order_by().values("partnership_id"),
+            all=True,
+        )
+    )
+
 
 def _involving(organisation_id) -> Q:
-    agency_of = Partnership.other_agencies.through.objects.filter(organisation_id=organisation_id)
-    return (
-        Q(institution_id=organisation_id)
-        | Q(police_force_id=organisation_id)
-        | Q(pk__in=agency_of.values("partnership_id"))
-    )
+    return Q(pk__in=involving_ids(organisation_id))
 
 
 def _accepted() -> Q:
     return Q(institution_accepted_at__isnull=False, police_accepted_at__isnull=False)
+
+
+class MovesHealth(models.Model):
+    """A partnership's row whose save or deletion may change the partnership's health.
+
+    Saving (all fields, or any of ``health_fields``) or deleting one stores the partnership's
+    health again in the same transaction (partnerships/stored_health.py). Changes that bypass
+    ``save()`` (a queryset's ``update()``, ``bulk_create()``) call ``stored_health.store``
+    themselves; the nightly check corrects, and logs, anything that still slips through.
+    """
+
+    health_fields: frozenset = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.health_fields.intersection(update_fields):
+            self._store_health()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._store_health()
+        return result
+
+    def _store_health(self):
+        from ..stored_health import store  # stored_health imports the models
+
+        store([self.partnership_id])
 
 
 class PartnershipQuerySet(ScopedQuerySet):
@@ -77,8 +129,6 @@ class PartnershipQuerySet(ScopedQuerySet):
         return self.filter(_involving(organisation_id))
 
     def scope_for(self, user) -> Q:
-        # The condition itself rather than "pk IN (those partnerships)": PostgreSQL estimates
-        # the rows of an OR of indexed columns far better than of a self-referencing subquery.
         return _involving(user.organisation_id)
 
     def live(self):
@@ -173,8 +223,16 @@ class Partnership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The health light, stored so that counting, filtering and sorting by it read one column.
+    # Derived, never typed in: partnerships/stored_health.py keeps it equal to what
+    # partnerships/health.py computes, in the transaction of every change that moves it, and a
+    # nightly task catches what time alone changes (from ``health_changes_on``) and any drift.
+    health = models.PositiveSmallIntegerField(
+        "health", choices=HEALTH_CHOICES, null=True, blank=True, editable=False, help_text="Empty once ended."
+    )
+    health_changes_on = models.DateField("health may change by time alone on", null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(bases=[ChangedFields], excluded_fields=["updated_at"])
+    history = HistoricalRecords(bases=[ChangedFields], excluded_fields=["updated_at", "health", "health_changes_on"])
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
@@ -198,10 +256,22 @@ class Partnership(models.Model):
         indexes = [
             models.Index(fields=["status", "title"]),
             models.Index(fields=["next_review_date"]),
+            # Counts by health read the index alone; the list filtered by a light (the dashboard's
+            # links) reads it in the list's default order. (No index in "worst first" order: see
+            # partnerships/dashboard.py.)
+            models.Index(fields=["health", "title"], name="partnership_health_title"),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or HEALTH_INPUTS.intersection(update_fields):
+            from ..stored_health import store  # stored_health imports the models
+
+            store([self.pk], partnership=self)
 
     def get_absolute_url(self):
         return reverse("partnerships:partnership_detail", args=[self.pk])

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from core.scoping import ScopedQuerySet
 
 from .history import ChangedFields
-from .partnerships import Partnership
+from .partnerships import MovesHealth, Partnership
 
 
 class Direction(models.TextChoices):
@@ -78,7 +78,9 @@ class InformationShareQuerySet(ScopedQuerySet):
         return self.filter(outcome="")
 
 
-class InformationShare(models.Model):
+class InformationShare(MovesHealth):
+    health_fields = frozenset({"partnership", "direction", "shared_on", "outcome"})
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="shares")
     direction = models.CharField(max_length=20, choices=Direction.choices)
     category = models.CharField(max_length=30, choices=ShareCategory.choices)

@@ -31,13 +31,12 @@ def _int_param(request, name, default, maximum):
 def filtered_partnerships(request):
     """The partnerships a user may see, with the list's search, filters and sort applied."""
     form = PartnershipFilter(request.GET)
-    # Filtering or sorting by health assesses every partnership, not just a page of them: then
-    # one grouped pass per table beats seven subqueries per partnership (0.2 s to 0.05 s for
-    # an administrator's 10,000).
-    queryset = with_health(Partnership.objects.visible_to(request.user), many=form.assesses_every_row).select_related(
-        "institution", "police_force"
-    )
-    return form.filter_qs(queryset), form
+    # The light is stored (filters and sorts by health read that column); the figures shown
+    # beside it are read for the page's rows, or, to sort by the last engagement, for every
+    # partnership in one grouped pass per table (0.2 s to 0.05 s for an administrator's 10,000).
+    queryset = Partnership.objects.visible_to(request.user)
+    queryset = with_health(queryset, many=True) if form.assesses_every_row else with_figures(queryset)
+    return form.filter_qs(queryset.select_related("institution", "police_force")), form
 
 
 @login_required
@@ -45,7 +44,7 @@ def partnership_list(request):
     queryset, form = filtered_partnerships(request)
     context = list_context(request, form, queryset, "partnerships")
     for partnership in context["page_obj"]:
-        partnership.health_name = LEVELS.get(partnership.health_level)
+        partnership.health_name = LEVELS.get(partnership.health)
     return render(
         request,
         "partnerships/partnership_list.html",
@@ -92,7 +91,7 @@ def partnership_export(request):
                 p.police_force.name,
                 p.get_status_display(),
                 "; ".join(p.focus_area_labels),
-                LABELS[LEVELS.get(p.health_level)],
+                LABELS[LEVELS.get(p.health)],
                 p.last_engagement_on or "",
                 p.overdue_action_count,
                 p.start_date or "",
