@@ -169,7 +169,7 @@ class InstitutionFilter(FilterForm):
 
 
 class ComplianceFilter(InstitutionFilter):
-    """The compliance matrix's rows (a list, not a queryset), by name and status."""
+    """The compliance matrix's people (``training.compliance.Matrix.people``), by name and status, in SQL."""
 
     q = forms.CharField(
         label="Name", required=False, widget=forms.TextInput(attrs={"placeholder": "Name, username or email"})
@@ -178,9 +178,12 @@ class ComplianceFilter(InstitutionFilter):
 
     layout = {"institution": "col-lg-4", "q": "col-sm-6 col-lg-4", "status": "col-sm-6 col-lg-2"}
 
-    def filter_q(self, rows, value):
-        needle = value.strip().casefold()
-        return [row for row in rows if needle in row.search_text]
+    def __init__(self, data=None, *, matrix=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.matrix = matrix
 
-    def filter_status(self, rows, value):
-        return [row for row in rows if value in row.statuses]
+    def filter_q(self, people, value):
+        return self.matrix.matching(people, value.strip()) if self.matrix else people
+
+    def filter_status(self, people, value):
+        return self.matrix.with_status(people, value) if self.matrix else people

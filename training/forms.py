@@ -233,6 +233,26 @@ class BookColleagueForm(forms.Form):
         self.fields["attendee"].queryset = session.bookable_colleagues(user)
 
 
+class ColleagueSearchForm(forms.Form):
+    """What a liaison officer typed to find a person to book: the session page's search box and its suggestions."""
+
+    MIN_LENGTH = 2
+    MAX_LENGTH = 100
+
+    q = forms.CharField(
+        label="Find a person",
+        required=False,
+        max_length=MAX_LENGTH,
+        error_messages={"max_length": f"Type at most {MAX_LENGTH} characters of a name, username or email."},
+    )
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        if len(q) < self.MIN_LENGTH:
+            raise forms.ValidationError(f"Type at least {self.MIN_LENGTH} letters of a name, username or email.")
+        return q
+
+
 MAX_NEED_MONTHS = 120
 
 

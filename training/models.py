@@ -71,6 +71,10 @@ def duration_label(minutes: int) -> str:
     return " ".join(parts)
 
 
+# A search for a person to book looks at this many words of what was typed, and no more.
+MAX_SEARCH_WORDS = 5
+
+
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     CANCELLED = "cancelled", "Cancelled"
@@ -179,6 +183,21 @@ class Session(models.Model):
             .exclude(pk__in=booked)
             .order_by("last_name", "first_name", "username")
         )
+
+    def bookable_colleagues_matching(self, user, text: str):
+        """``bookable_colleagues`` whose name, username or email contains every word of ``text``.
+
+        The session page's search for a person to book: it reads a few matches, never the whole staff.
+        """
+        people = self.bookable_colleagues(user)
+        for word in text.split()[:MAX_SEARCH_WORDS]:
+            people = people.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+                | Q(email__icontains=word)
+            )
+        return people
 
 
 class BookingStatus(models.TextChoices):

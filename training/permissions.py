@@ -17,6 +17,13 @@ def can_book_for(user, attendee) -> bool:
     return user.is_university_liaison and attendee.organisation_id == user.organisation_id
 
 
+def can_book_colleagues(user, session) -> bool:
+    """Look for people to book on ``session``: university liaison officers, while it is open for booking."""
+    if not session.is_bookable:
+        return False
+    return user.is_university_liaison
+
+
 def can_cancel(user, booking) -> bool:
     if booking.session.has_started:
         return False

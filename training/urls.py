@@ -21,6 +21,7 @@ urlpatterns = [
     # Bookings, attendance and calendar files
     path("sessions/<int:pk>/", bookings.session_detail, name="session_detail"),
     path("sessions/<int:pk>/book/", bookings.book, name="book"),
+    path("sessions/<int:pk>/colleagues/", bookings.colleague_search, name="colleague_search"),
     path("sessions/<int:pk>/attendance/", bookings.attendance, name="attendance"),
     path("sessions/<int:pk>/session.ics", bookings.session_ics, name="session_ics"),
     path("bookings/", bookings.my_bookings, name="my_bookings"),

@@ -81,3 +81,29 @@ def test_a_changed_heading_is_marked():
     diffs = compare_clauses([clause("a", "Same.", heading="Old <heading>")], [clause("a", "Same.", heading="New")])
     assert diffs[0].status == CHANGED
     assert diffs[0].heading == "<del>Old &lt;heading&gt;</del><ins>New</ins>"
+
+
+def test_identical_clauses_are_not_diffed(monkeypatch):
+    """Only clauses whose heading or text differs go through the word diff; the rest are escaped as they are."""
+    from agreements import diff
+
+    compared = []
+    real = diff._opcodes
+    monkeypatch.setattr(diff, "_opcodes", lambda a, b: compared.append((a, b)) or real(a, b))
+    old = [clause("a", "Same <b>text</b> &\nmore."), clause("b", "Old words."), clause("c", "", heading="Empty")]
+    new = [clause("a", "Same <b>text</b> &\nmore."), clause("b", "New words."), clause("c", "", heading="Empty")]
+    diffs = compare_clauses(old, new)
+    assert [(d.key, d.status) for d in diffs] == [("a", UNCHANGED), ("b", CHANGED), ("c", UNCHANGED)]
+    # One diff for clause b's text (its heading is the same, so not diffed either).
+    assert compared == [(["Old", " ", "words", "."], ["New", " ", "words", "."])]
+    unchanged = diffs[0]
+    assert unchanged.old_text == unchanged.new_text == "Same &lt;b&gt;text&lt;/b&gt; &amp;\nmore."
+    assert isinstance(unchanged.new_text, SafeString) and isinstance(unchanged.heading, SafeString)
+    assert unchanged.heading == "A" and diffs[2].new_text == ""
+
+
+def test_an_unchanged_clause_reads_exactly_as_the_word_diff_would_give_it():
+    text = "Meet <every> 3 months & share\n\nstatistics, “quarterly”.  Twice-spaced."
+    diffs = compare_clauses([clause("a", text, heading="H & <i>")], [clause("a", text, heading="H & <i>")])
+    assert (diffs[0].old_text, diffs[0].new_text) == diff_side_by_side(text, text)
+    assert diffs[0].heading == diff_words("H & <i>", "H & <i>")

@@ -192,6 +192,7 @@ SCOPED: dict[str, Scoped] = {
     "training:session_edit": Scoped(pk("session")),
     "training:session_cancel": Scoped(pk("session")),
     "training:book": Scoped(pk("session")),
+    "training:colleague_search": Scoped(pk("session")),
     "training:attendance": Scoped(pk("session", "past_session")),
     "training:session_ics": Scoped(pk("session")),
     "training:booking_cancel": Scoped(pk("booking", "attended_booking")),

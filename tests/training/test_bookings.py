@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from accounts.models import Role, User
 from tests import factories
-from tests.helpers import assert_fixed_queries, assert_outsider_gets_404, sent_mail
+from tests.helpers import assert_fixed_queries, assert_outsider_gets_404, count_queries, sent_mail
 from training import services
 from training.models import Booking, BookingStatus, Session, SessionStatus
 
@@ -291,13 +291,14 @@ def test_provider_sees_every_booking_with_the_waitlist_in_order(
 # Liaison officers book their staff
 
 
-def test_university_liaison_books_a_colleague(
+def test_university_liaison_finds_and_books_a_colleague(
     client, university_liaison, session, colleagues, django_capture_on_commit_callbacks
 ):
+    """Without JavaScript: the search form reloads the page with the matches to choose from."""
     colleague = colleagues[0]
     client.force_login(university_liaison)
-    page = page_text(client.get(url("session_detail", session.pk)))
-    assert f'<option value="{colleague.pk}">' in page
+    page = page_text(client.get(url("session_detail", session.pk), {"colleague": colleague.last_name}))
+    assert f'name="attendee" value="{colleague.pk}"' in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("book", session.pk), {"attendee": colleague.pk}, follow=True)
     booking = Booking.objects.get(session=session)
@@ -308,7 +309,8 @@ def test_university_liaison_books_a_colleague(
     )
     assert shown(f"{colleague.get_full_name()} has a place.") in page_text(response)
     assert [m.to for m in sent_mail()] == [[colleague.email]]
-    assert f'<option value="{colleague.pk}">' not in page_text(client.get(url("session_detail", session.pk)))
+    again = page_text(client.get(url("session_detail", session.pk), {"colleague": colleague.last_name}))
+    assert f'name="attendee" value="{colleague.pk}"' not in again
 
 
 def test_university_liaison_cannot_book_someone_from_another_organisation(
@@ -326,6 +328,131 @@ def test_university_liaison_cannot_book_an_inactive_colleague(client, university
     client.force_login(university_liaison)
     client.post(url("book", session.pk), {"attendee": colleagues[0].pk})
     assert not Booking.objects.exists()
+
+
+# Finding a colleague to book: a search that returns a few matches, never the whole staff
+
+
+def search(client, session, q):
+    response = client.get(url("colleague_search", session.pk), {"q": q})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def named(university, first_name, last_name, **fields):
+    return factories.UserFactory(organisation=university, first_name=first_name, last_name=last_name, **fields)
+
+
+def test_session_page_lists_no_colleagues_until_asked(client, university_liaison, session, university):
+    client.force_login(university_liaison)
+    address = url("session_detail", session.pk)
+    before = count_queries(client, address)
+    staff = factories.UserFactory.create_batch(50, organisation=university)
+    assert count_queries(client, address) == before <= 11
+    page = page_text(client.get(address))
+    assert 'role="combobox"' not in page  # the script makes the search box a combobox
+    assert 'id="colleague-search"' in page and url("colleague_search", session.pk) in page
+    for person in staff:
+        assert shown(person.get_full_name()) not in page and f'value="{person.pk}"' not in page
+
+
+def test_colleague_search_returns_at_most_ten_matches(client, university_liaison, session, university):
+    for n in range(15):
+        named(university, f"Alex{n:02}", "Morgan", job_title="Warden")
+    named(university, "Sam", "Patel")
+    client.force_login(university_liaison)
+    found = search(client, session, "morgan")
+    assert len(found["results"]) == 10 and found["more"] is True
+    assert found["results"][0]["label"] == "Alex00 Morgan (Warden)"
+    assert search(client, session, "Alex03 Morg")["results"] == [
+        {"id": User.objects.get(first_name="Alex03").pk, "label": "Alex03 Morgan (Warden)"}
+    ]
+    patel = search(client, session, "PATEL")
+    assert [r["label"] for r in patel["results"]] == ["Sam Patel"] and patel["more"] is False
+
+
+def test_colleague_search_finds_by_username_and_email(client, university_liaison, session, university):
+    person = named(university, "Jo", "Bloggs", username="jbloggs77", email="jo.b@northbridge.example")
+    client.force_login(university_liaison)
+    for q in ("jbloggs7", "jo.b@north"):
+        assert [r["id"] for r in search(client, session, q)["results"]] == [person.pk]
+
+
+def test_colleague_search_leaves_out_the_deactivated_the_booked_and_other_organisations(
+    client, university_liaison, session, university, outsider, police_liaison
+):
+    active = named(university, "Robin", "Quill")
+    named(university, "Robin", "Quillon", is_active=False)
+    booked = named(university, "Robin", "Quillfeather")
+    services.book(session, booked, by=booked)
+    named(outsider.organisation, "Robin", "Quillby")
+    named(police_liaison.organisation, "Robin", "Quillard")
+    client.force_login(university_liaison)
+    assert [r["id"] for r in search(client, session, "quill")["results"]] == [active.pk]
+    page = page_text(client.get(url("session_detail", session.pk), {"colleague": "quill"}))
+    assert page.count('name="attendee" value=') == 1 and f'name="attendee" value="{active.pk}"' in page
+
+
+def test_a_deactivated_colleague_disappears_from_the_search(client, university_liaison, session, colleagues):
+    client.force_login(university_liaison)
+    person = colleagues[0]
+    assert [r["id"] for r in search(client, session, person.username)["results"]] == [person.pk]
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    assert search(client, session, person.username)["results"] == []
+
+
+@pytest.mark.parametrize("q", ["", " ", "a", " b ", "x" * 101])
+def test_colleague_search_with_a_query_too_short_or_bad_says_so(client, university_liaison, session, colleagues, q):
+    client.force_login(university_liaison)
+    found = search(client, session, q)
+    assert found["results"] == [] and found["more"] is False
+    assert found["message"]
+    page = page_text(client.get(url("session_detail", session.pk), {"colleague": q}))
+    assert 'name="attendee" value=' not in page
+    if q.strip():
+        assert escape(found["message"]) in page
+
+
+def test_colleague_search_says_when_nobody_matches(client, university_liaison, session, colleagues):
+    client.force_login(university_liaison)
+    found = search(client, session, "zzqxj")
+    message = "Nobody who is not already booked on this session matches that search."
+    assert found == {"results": [], "more": False, "message": message}
+
+
+def test_colleague_search_is_for_university_liaison_officers(client, personas, session):
+    for role in ("staff", "police_liaison", "administrator"):
+        client.force_login(personas[role])
+        assert client.get(url("colleague_search", session.pk), {"q": "ab"}).status_code == 403
+
+
+def test_colleague_search_of_a_session_that_has_started_is_refused(client, university_liaison, session, colleagues):
+    move_into_the_past(session)
+    client.force_login(university_liaison)
+    assert client.get(url("colleague_search", session.pk), {"q": colleagues[0].username}).status_code == 403
+
+
+def test_outsider_gets_404_on_the_colleague_search(client, outsider, session):
+    assert_outsider_gets_404(client, url("colleague_search", session.pk) + "?q=ab", outsider)
+
+
+def test_colleague_search_runs_the_same_queries_however_many_staff(client, university_liaison, session, university):
+    named(university, "Kim", "Vance")
+    client.force_login(university_liaison)
+    assert_fixed_queries(
+        client,
+        url("colleague_search", session.pk) + "?q=vance",
+        lambda: [named(university, f"Kim{n}", "Vance") for n in range(30)],
+        budget=7,
+    )
+
+
+def test_colleague_search_takes_wildcards_literally(client, university_liaison, session, university, colleagues):
+    person = named(university, "Ann", "100%_Smith")
+    client.force_login(university_liaison)
+    assert [r["id"] for r in search(client, session, "%_")["results"]] == [person.pk]
+    assert search(client, session, "%%")["results"] == []
 
 
 def test_staff_member_cannot_book_a_colleague(client, staff_member, session, colleagues):

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,7 @@ from core.views import error_text
 
 from .. import calendar, permissions, services
 from ..filters import BookingFilter
-from ..forms import BookColleagueForm
+from ..forms import BookColleagueForm, ColleagueSearchForm
 from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
 
 # Statuses a personal calendar feed shows: the sessions the person has a place on.
@@ -32,6 +32,8 @@ FEED_STATUSES = [BookingStatus.BOOKED, BookingStatus.ATTENDED]
 # How far back a feed reaches, so it stays small however long someone uses the portal.
 FEED_HISTORY = timedelta(days=365)
 ATTENDANCE_CHOICES = {"attended": True, "no_show": False}
+# How many people the search for a colleague to book offers at a time.
+COLLEAGUE_MATCHES = 10
 
 
 def get_session(request, pk) -> Session:
@@ -66,6 +68,33 @@ def _cancel_blocker(booking) -> str:
     if booking.session.has_started:
         return "The session has started, so this booking can no longer be cancelled."
     return ""
+
+
+def _person_label(person) -> str:
+    name = person.get_full_name() or person.username
+    return f"{name} ({person.job_title})" if person.job_title else name
+
+
+def _find_colleagues(session, user, text) -> dict:
+    """The first ``COLLEAGUE_MATCHES`` people ``user`` may book on ``session`` whose name, username or
+    email contains every word of ``text``; whether there are more; and what to say when none are shown.
+
+    One query, however many people the institution has: the search reads one more than it shows.
+    """
+    form = ColleagueSearchForm({"q": text})
+    if not form.is_valid():
+        return {"matches": [], "more": False, "message": " ".join(form.errors["q"])}
+    text = form.cleaned_data["q"]
+    people = list(
+        session.bookable_colleagues_matching(user, text).only(
+            "pk", "first_name", "last_name", "username", "job_title", "organisation"
+        )[: COLLEAGUE_MATCHES + 1]
+    )
+    matches = [person for person in people[:COLLEAGUE_MATCHES] if permissions.can_book_for(user, person)]
+    message = "" if matches else "Nobody who is not already booked on this session matches that search."
+    for person in matches:
+        person.label = _person_label(person)
+    return {"matches": matches, "more": len(people) > COLLEAGUE_MATCHES, "message": message}
 
 
 def _safe_next(request, default: str) -> str:
@@ -121,10 +150,13 @@ def session_detail(request, pk):
             "cancelled": [b for b in bookings if b.status == BookingStatus.CANCELLED],
         }
 
-    # Liaison officers book their institution's people: the form posts an attendee id to ``book``.
-    colleagues = None
-    if user.is_university_liaison and session.is_bookable:
-        colleagues = list(session.bookable_colleagues(user))
+    # Liaison officers book their institution's people: they search for a person (this page with
+    # ?colleague=, or the suggestions of ``colleague_search``), and a form posts the attendee's id to ``book``.
+    colleague_search = None
+    if permissions.can_book_colleagues(user, session):
+        query = request.GET.get("colleague")
+        found = _find_colleagues(session, user, query) if query is not None else {}
+        colleague_search = {"query": query or "", "asked": bool((query or "").strip()), **found}
 
     return render(
         request,
@@ -140,7 +172,7 @@ def session_detail(request, pk):
             "has_live_booking": has_live_booking,
             "can_book_self": session.is_bookable and permissions.books_for_themselves(user) and not has_live_booking,
             "can_cancel_mine": has_live_booking and permissions.can_cancel(user, my_booking),
-            "colleagues": colleagues,
+            "colleague_search": colleague_search,
             "takes_places": permissions.books_for_themselves(user),
             "groups": groups,
             "is_provider": is_provider,
@@ -180,6 +212,25 @@ def book(request, pk):
     else:
         messages.success(request, _booked_message(booking, user))
     return redirect(session)
+
+
+@never_cache
+@login_required
+@require_safe
+def colleague_search(request, pk):
+    """Suggestions for the session page's search for a person to book, as JSON for
+    ``static/training/colleague-search.js``: ``{"results": [{"id", "label"}], "more", "message"}``.
+
+    The same people the booking form accepts (``Session.bookable_colleagues``, through
+    ``visible_to``), at most ``COLLEAGUE_MATCHES`` of them.
+    """
+    user = request.user
+    session = get_session(request, pk)
+    if not permissions.can_book_colleagues(user, session):
+        raise PermissionDenied
+    found = _find_colleagues(session, user, request.GET.get("q", ""))
+    results = [{"id": person.pk, "label": person.label} for person in found["matches"]]
+    return JsonResponse({"results": results, "more": found["more"], "message": found["message"]})
 
 
 @never_cache

@@ -22,10 +22,7 @@ from core.views import apply_errors
 from partnerships.models import Organisation
 
 from .. import permissions, services
-from ..compliance import (
-    STATUS_FILTERS,
-    compliance_matrix,
-)
+from ..compliance import STATUS_FILTERS, Matrix
 from ..filters import ComplianceFilter, InstitutionFilter
 from ..forms import NeedForm
 from ..models import TrainingNeed
@@ -137,10 +134,13 @@ def need_delete(request, pk):
 
 
 def _filtered_matrix(request, institution, institutions):
-    """The matrix for ``institution`` with the page's search and status filter applied to its rows."""
-    form = ComplianceFilter(request.GET, institutions=institutions)
-    rows, columns = compliance_matrix(institution, timezone.localdate()) if institution else ([], [])
-    return form.filter_qs(rows), columns, form
+    """The matrix for ``institution``, its people narrowed by the page's search and status filter
+    (a queryset: counting, filtering and paging happen in SQL), and the filter form."""
+    matrix = Matrix(institution, timezone.localdate()) if institution else None
+    form = ComplianceFilter(request.GET, institutions=institutions, matrix=matrix)
+    if matrix is None or not matrix.columns:
+        return matrix, [], form
+    return matrix, form.filter_qs(matrix.people), form
 
 
 def _compliance_institution(request):
@@ -153,8 +153,11 @@ def _compliance_institution(request):
 def compliance(request):
     user = request.user
     institution, institutions = _compliance_institution(request)
-    rows, columns, form = _filtered_matrix(request, institution, institutions)
-    context = list_context(request, form, rows, "rows")
+    matrix, people, form = _filtered_matrix(request, institution, institutions)
+    columns = matrix.counted() if matrix else []
+    context = list_context(request, form, matrix.values(people) if matrix and matrix.columns else people, "rows")
+    if matrix:  # cells only for the people on this page
+        context["rows"] = context["page_obj"].object_list = matrix.rows(context["page_obj"].object_list)
     return render(
         request,
         "training/compliance.html",
@@ -177,7 +180,8 @@ def compliance_csv(request):
     institution, institutions = _compliance_institution(request)
     if institution is None:
         raise Http404("Choose an institution.")
-    rows, columns, _ = _filtered_matrix(request, institution, institutions)
+    matrix, people, _ = _filtered_matrix(request, institution, institutions)
+    columns, rows = matrix.columns, matrix.all_rows(people) if matrix.columns else []
 
     def lines():
         yield ["Name", "Username", "Email", "Role", *(column.title for column in columns)]
