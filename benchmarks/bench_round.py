@@ -68,11 +68,11 @@ PAGES = [
 
 
 def changelist(model: str) -> dict:
-    return {"url": reverse(f"admin:{model}_changelist"), "label": f"change list {model}"}
+    return {"url": reverse(f"admin:{model}_changelist"), "kind": "list", "model": model}
 
 
 def change_form(model: str, pk: int) -> dict:
-    return {"url": reverse(f"admin:{model}_change", args=[pk]), "label": f"change form {model} {pk}"}
+    return {"url": reverse(f"admin:{model}_change", args=[pk]), "kind": "form", "model": model}
 
 
 # --- plan --------------------------------------------------------------------------------------
@@ -281,6 +281,8 @@ def time_round(plan: dict, persona_key: str, args) -> dict:
     pages = list(persona["pages"])
     if args.only:
         pages = [page for page in pages if page["key"] in args.only.split(",")]
+    if args.http:  # the floor page over HTTP too
+        pages.append({"key": "floor", "label": "Floor page", "url": FLOOR, "admin": None})
     Random(args.seed).shuffle(pages)
     result = {"persona": persona_key, "pages": {}}
     for page in pages:
