@@ -351,6 +351,7 @@ def load(dataset: str, db: str, users: list[str]) -> dict:
         "USERS": ARGS.load_users,
         "DURATION": f"{ARGS.load_duration}s",
         "PAUSE": "5",
+        "LOAD_PORT": str(free_port()),  # not run.sh's fixed 8055: another load test may be running
         "LOAD_USERS": ",".join(users),
         "RESULTS": str(results),
         "VENV": str(Path(PYTHON).parent.parent),

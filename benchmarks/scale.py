@@ -7,6 +7,10 @@
         .venv/bin/python benchmarks/scale.py [--requests 30] [--warmup 3] [--skip-worker] [--keep]
     dropdb -h 127.0.0.1 -U postgres portal_scale
 
+``--largest N`` gives the largest institution N people instead of 2,000 (the other
+institutions keep their 18,000); ``--seed-only`` seeds the data set, leaves it in the database
+and stops (benchmarks/bench.py uses it, with ``--largest 20000``).
+
 The script sets DEBUG=false, HTTPS=false, ALLOWED_HOSTS=testserver,localhost and a SECRET_KEY
 itself when they are not given, and always uses ``benchmarks.scale_settings`` (the portal's
 settings with static files served without the collectstatic manifest, as in the tests).
