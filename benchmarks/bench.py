@@ -265,6 +265,8 @@ def demo_table(plans: dict, figures: dict) -> list[str]:
         "|---|" + "---:|" * len(personas),
     ]
     for key, label in PAGE_LABELS.items():
+        if key == "floor":
+            continue
         cells = []
         for persona in personas:
             f = figures.get(("demo", persona["key"], key))
