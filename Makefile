@@ -9,12 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint format check migrate seed chromium pdf-libs clean help
+.PHONY: run test lint format check migrate seed chromium pdf-libs clean help bench
 
 help:
 	@echo "make run    - install, migrate, load demo data and start web, worker and beat"
 	@echo "make test   - install (with test tools and Chromium) and run the test suite"
 	@echo "make lint   - ruff check, ruff format --check, the import layers (lint-imports) and the migrations check"
+	@echo "make bench  - the fair benchmark of every main page and the load test, demo and national data (benchmarks/README.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ $(BIN)/python:
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
+
+$(VENV)/.installed-load: requirements.txt requirements-load.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-load.txt
+	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -68,6 +73,13 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The fair benchmark (benchmarks/bench.py): creates and seeds the databases portal_bench_demo and
+# portal_bench_national on the local PostgreSQL, times every main page, runs the load test, drops
+# them again and writes benchmarks/results/bench.md. About 15 minutes on 2 quiet cores.
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--rounds 3 --keep".
+bench: $(VENV)/.installed-load pdf-libs
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -7,6 +7,10 @@
         .venv/bin/python benchmarks/scale.py [--requests 30] [--warmup 3] [--skip-worker] [--keep]
     dropdb -h 127.0.0.1 -U postgres portal_scale
 
+``--largest N`` gives the largest institution N people instead of 2,000 (the other
+institutions keep their 18,000); ``--seed-only`` seeds the data set, leaves it in the database
+and stops (benchmarks/bench.py uses it, with ``--largest 20000``).
+
 The script sets DEBUG=false, HTTPS=false, ALLOWED_HOSTS=testserver,localhost and a SECRET_KEY
 itself when they are not given, and always uses ``benchmarks.scale_settings`` (the portal's
 settings with static files served without the collectstatic manifest, as in the tests).
@@ -111,9 +115,22 @@ def parse_args():
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of every page")
     parser.add_argument("--keep", action="store_true", help="leave the seeded data in the database")
     parser.add_argument("--force", action="store_true", help="run even on a database or Redis database with data")
+    parser.add_argument(
+        "--largest",
+        type=int,
+        default=2_000,
+        help="people at the largest institution (default 2,000; the other institutions keep 18,000 in all)",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed the data set, leave it in the database and stop (for benchmarks/bench.py)",
+    )
     args = parser.parse_args()
     if args.requests < 2 or args.warmup < 0:
         parser.error("--requests must be at least 2, --warmup at least 0")
+    if args.largest < 100:
+        parser.error("--largest must be at least 100")
     if not args.broker.startswith(("redis://", "rediss://")):
         parser.error("--broker must be a redis:// URL")
     return args
@@ -217,8 +234,9 @@ NOW = timezone.now()
 TODAY = timezone.localdate(NOW)
 RNG = Random(2026)
 
-INSTITUTIONS, FORCES, PARTNERSHIPS, AGREEMENTS, BOOKINGS, USERS = 500, 45, 10_000, 5_000, 100_000, 20_000
-ADMINISTRATORS, POLICE_LIAISONS, BIG_SIZE, BIG_LIAISONS, OTHER_LIAISONS = 5, 4, 2_000, 4, 2
+BIG_SIZE = ARGS.largest  # people at the largest institution
+INSTITUTIONS, FORCES, PARTNERSHIPS, AGREEMENTS, BOOKINGS, USERS = 500, 45, 10_000, 5_000, 100_000, 18_000 + BIG_SIZE
+ADMINISTRATORS, POLICE_LIAISONS, BIG_LIAISONS, OTHER_LIAISONS = 5, 4, 4, 2
 BUSY, QUIET = 40, 5  # of the largest institution's 45 partnerships: with much activity, with none
 SOME = 3_000  # other partnerships with a little activity
 ACTIVITY = {"busy": (24, 12, 16), "some": (4, 3, 3)}  # engagements, actions, shares each
@@ -1570,7 +1588,7 @@ def main() -> int:
         out(f"Refusing to run: database {db['NAME']!r} has data this script did not create ({found}).")
         out("Use a scratch database (see the top of benchmarks/scale.py), or --force.")
         return 2
-    if not ARGS.skip_worker:
+    if not ARGS.skip_worker and not ARGS.seed_only:
         check_redis()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -1590,6 +1608,11 @@ def main() -> int:
     if foreign:
         out(f"--force: the database also holds data of others: {foreign}")
     remove_own_data(alone=not foreign)  # what an interrupted or --keep run left
+    if ARGS.seed_only:
+        world = seed()
+        out("Data set: " + ", ".join(f"{n:,} {label.replace('_', ' ')}" for label, n in world.counts.items()))
+        shutil.rmtree(VAR_DIR, ignore_errors=True)
+        return 0
 
     try:
         world = seed()

@@ -3,6 +3,9 @@
 #
 #   benchmarks/load/run.sh                 # 10, 50 and 100 users, 60 s each, both series
 #   USERS="10 50" DURATION=30s SERIES=login benchmarks/load/run.sh
+#   LOAD_DB=portal_bench_national REUSE_DB=1 SETUP=0 LOAD_USERS=a,b SERIES=session benchmarks/load/run.sh
+#       (what benchmarks/bench.py runs: a database seeded beforehand, used as it is, browsed
+#       by the users named in LOAD_USERS; VENV names the virtualenv, default .venv)
 #
 # What it does, from the repository root:
 #   1. createdb portal_load on the local PostgreSQL (refuses if it exists, unless REUSE_DB=1),
@@ -33,6 +36,9 @@ REDIS_DB=${LOAD_REDIS_DB:-13}
 PGHOST=${PGHOST:-127.0.0.1}
 PGUSER=${PGUSER:-postgres}
 RESULTS=${RESULTS:-benchmarks/load/results}
+SETUP=${SETUP:-1}  # 0: no migrate and seed_demo (the database is seeded already)
+LOAD_USERS=${LOAD_USERS:-uni.liaison,staff.member}
+VENV=${VENV:-.venv}
 SCRATCH=$(mktemp -d /tmp/portal_load.XXXXXX)
 
 export PGHOST PGUSER
@@ -41,7 +47,7 @@ export DATABASE_URL="postgres://$PGUSER@$PGHOST:5432/$DB"
 export CELERY_BROKER_URL="redis://127.0.0.1:6379/$REDIS_DB"
 export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1 SECRET_KEY=load-test-only-not-a-secret
 export SITE_URL="http://127.0.0.1:$PORT"
-export VAR_DIR="$SCRATCH/var" BENCH_STATIC_ROOT="$SCRATCH/static"
+export VAR_DIR="$SCRATCH/var" BENCH_STATIC_ROOT="$SCRATCH/static" LOAD_USERS
 
 redis_keys() { redis-cli -n "$REDIS_DB" --scan | grep -v -E '^(celery|_kombu\.|unacked)' || true; }
 if [ -n "$(redis_keys)" ]; then
@@ -73,14 +79,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-.venv/bin/python manage.py migrate --noinput -v0
-.venv/bin/python manage.py seed_demo >/dev/null
-.venv/bin/python manage.py collectstatic --noinput -v0
+if [ "$SETUP" = 1 ]; then
+    "$VENV/bin/python" manage.py migrate --noinput -v0
+    "$VENV/bin/python" manage.py seed_demo >/dev/null
+fi
+"$VENV/bin/python" manage.py collectstatic --noinput -v0
 
 mkdir -p "$RESULTS"
 # --no-control-socket: gunicorn 27 otherwise binds ~/.gunicorn/gunicorn.ctl, shared by every
 # gunicorn of the same user on the machine.
-.venv/bin/gunicorn portal.wsgi --workers 2 --bind "127.0.0.1:$PORT" --no-control-socket \
+"$VENV/bin/gunicorn" portal.wsgi --workers 2 --bind "127.0.0.1:$PORT" --no-control-socket \
     --error-logfile "$RESULTS/gunicorn.log" --capture-output &
 GUNICORN_PID=$!
 for _ in $(seq 50); do
@@ -109,7 +117,7 @@ for S in $SERIES; do
     SESSIONS=""
     if [ "$S" = session ]; then
         SESSIONS="$SCRATCH/sessions-$N.txt"
-        .venv/bin/python benchmarks/load/make_sessions.py "$N" uni.liaison,staff.member >"$SESSIONS"
+        "$VENV/bin/python" benchmarks/load/make_sessions.py "$N" "$LOAD_USERS" >"$SESSIONS"
     fi
     {
         echo "before $(date +%H:%M:%S) $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -120,7 +128,7 @@ for S in $SERIES; do
     } >"${RUN}_loadavg.txt"
     sample_load "${RUN}_loadavg.txt" &
     SAMPLER=$!
-    LOAD_RAW_CSV="${RUN}_raw.csv" LOAD_SESSIONS_FILE="$SESSIONS" .venv/bin/locust -f benchmarks/load/locustfile.py \
+    LOAD_RAW_CSV="${RUN}_raw.csv" LOAD_SESSIONS_FILE="$SESSIONS" "$VENV/bin/locust" -f benchmarks/load/locustfile.py \
         --headless -u "$N" -r "$N" -t "$DURATION" --host "http://127.0.0.1:$PORT" \
         --csv "$RUN" --only-summary >"${RUN}_locust.log" 2>&1 || true
     kill "$SAMPLER"
@@ -134,4 +142,4 @@ for S in $SERIES; do
   done
 done
 
-.venv/bin/python benchmarks/load/summarize.py "$RESULTS" --duration "${DURATION%s}" | tee "$RESULTS/summary.md"
+"$VENV/bin/python" benchmarks/load/summarize.py "$RESULTS" --duration "${DURATION%s}" | tee "$RESULTS/summary.md"
