@@ -12,6 +12,7 @@ class TemplateClauseInline(admin.StackedInline):
 class AgreementTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "version", "is_current", "created_at")
     inlines = [TemplateClauseInline]
+    autocomplete_fields = ("created_by",)
 
 
 class AgreementEventInline(admin.TabularInline):

@@ -38,6 +38,7 @@ class MutedAdmin(admin.ModelAdmin):
     list_display = ("user", "group_label")
     list_filter = ("group",)
     list_select_related = ("user__organisation",)
+    autocomplete_fields = ("user",)
 
     @admin.display(description="reminder group", ordering="group")
     def group_label(self, muted):

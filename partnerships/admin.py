@@ -53,6 +53,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
         "police_sponsor",
         "police_contact",
         "police_deputy",
+        "created_by",
     )
 
 
@@ -62,7 +63,7 @@ class EngagementAdmin(SimpleHistoryAdmin):
     list_select_related = ("partnership",)
     list_filter = ("kind",)
     search_fields = ("title", "partnership__title")
-    autocomplete_fields = ("partnership", "attendees")
+    autocomplete_fields = ("partnership", "attendees", "created_by")
 
 
 @admin.register(Action)
@@ -71,7 +72,7 @@ class ActionAdmin(SimpleHistoryAdmin):
     list_select_related = ("partnership", "owner")
     list_filter = ("status",)
     search_fields = ("title", "partnership__title")
-    autocomplete_fields = ("partnership", "engagement", "owner")
+    autocomplete_fields = ("partnership", "engagement", "owner", "created_by")
 
 
 @admin.register(InformationShare)
