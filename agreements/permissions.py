@@ -10,7 +10,7 @@ default), through their own account. Senior sponsors read their organisation's a
 
 from partnerships import permissions as partnerships_permissions
 
-from .models import NEGOTIATING_STATUSES, SIGNING_STATUSES, WITHDRAWABLE_STATUSES, A, Side
+from .models import NEGOTIATING_STATUSES, SIGNATORY_ROLES, SIGNING_STATUSES, WITHDRAWABLE_STATUSES, A, Side
 
 
 def _party_liaison(user, partnership, side=None) -> bool:
@@ -120,9 +120,13 @@ def can_approve(user, agreement) -> bool:
 
 
 def is_signatory(user, agreement) -> bool:
-    """``user`` is the person chosen to sign for their side."""
+    """``user`` is the person chosen to sign for their side, and may still sign for it: active, a
+    senior sponsor or liaison officer (a contact relinked to another account, or a signatory given
+    another role since, does not make its new holder a signatory)."""
     contact = agreement.signatory_for(agreement.side_of(user))
-    return contact is not None and contact.user_id == user.pk
+    if contact is None or contact.user_id != user.pk:
+        return False
+    return user.is_active and user.role in SIGNATORY_ROLES
 
 
 def can_sign(user, agreement) -> bool:

@@ -103,25 +103,31 @@ def _changes_on(p, today):
     """
     if p.status == PartnershipStatus.ENDED:
         return None
-    one_day = timedelta(days=1)
     candidates = [p.next_engagement_on]
     if p.last_engagement_on is None:
         # A new partnership is amber, not red, for its first 90 days (to the minute it was
         # proposed): the night after that moment finds it changed.
         ends = p.created_at + timedelta(days=ENGAGEMENT_AMBER_AFTER_DAYS)
-        candidates.append(timezone.localdate(ends) + one_day)
+        candidates.append(_after(timezone.localdate(ends), 1))
     else:
         last = p.last_engagement_on
-        candidates += [
-            last + timedelta(days=days) + one_day for days in (ENGAGEMENT_AMBER_AFTER_DAYS, ENGAGEMENT_RED_AFTER_DAYS)
-        ]
+        candidates += [_after(last, days + 1) for days in (ENGAGEMENT_AMBER_AFTER_DAYS, ENGAGEMENT_RED_AFTER_DAYS)]
     for days in SHARE_STEPS:
         first = getattr(p, f"first_share_after_{days}")
         if first is not None:
-            candidates.append(first + timedelta(days=days))
+            candidates.append(_after(first, days))
     # An action or commitment is behind from the day after it is due.
-    candidates += [day + one_day for day in (p.next_action_due_on, p.next_commitment_due_on) if day is not None]
+    candidates += [_after(day, 1) for day in (p.next_action_due_on, p.next_commitment_due_on) if day is not None]
     return min((day for day in candidates if day is not None and day > today), default=None)
+
+
+def _after(day, days):
+    """``day`` plus ``days``, or None past the last date there is (a due date of 31 December
+    9999 never moves the light)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def store(partnership_ids, *, partnership=None, today=None, now=None) -> dict:

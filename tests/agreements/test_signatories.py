@@ -250,3 +250,25 @@ def test_either_side_withdraws_before_it_is_in_force(client, sponsored, sponsors
     assert not permissions.can_withdraw(police_liaison, sponsored)
     # The partnership may start another.
     assert permissions.can_draft(university_liaison, sponsored.partnership)
+
+
+def test_relinking_the_signatorys_contact_to_a_staff_member_does_not_make_them_a_signatory(
+    client, sponsored, partnership, staff_member, university_liaison
+):
+    """The contact chosen to sign is relinked (by a liaison officer, on the contact's page) to a
+    staff member's account: they can neither sign nor decline."""
+    contact = partnership.institution_sponsor
+    contact.user = staff_member
+    contact.save()
+    sponsored.refresh_from_db()
+    assert not permissions.can_sign(staff_member, sponsored)
+    assert not permissions.can_decline_signing(staff_member, sponsored)
+    with pytest.raises(WorkflowError):
+        services.sign(
+            sponsored,
+            by=staff_member,
+            position="Cleaner",
+            authentication=reauth.PASSWORD,
+            ip_address=None,
+            confirmed=True,
+        )

@@ -26,7 +26,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts import two_factor
 from agreements.models import Agreement, AgreementStatus
-from tests import factories
 from tests.e2e.browser import address, check_accessibility, login
 from tests.factories import PASSWORD
 from tests.fixtures.agreements import default_template
@@ -258,12 +257,9 @@ def test_an_mou_drafted_approved_and_signed_by_keyboard(
     page = portal_page
     settings.MEDIA_ROOT = tmp_path
     template = default_template()
-    partnership.institution_sponsor = factories.ContactFactory(
-        organisation=university, name="Professor Alan Reid", job_title="Pro Vice-Chancellor"
-    )
-    partnership.police_sponsor = factories.ContactFactory(
-        organisation=police_force, name="Ch Supt Sarah Lee", job_title="Local policing lead"
-    )
+    # The liaison officers sign (each the partnership's sponsor here, so the default signatory).
+    partnership.institution_sponsor = partnership.institution_contact
+    partnership.police_sponsor = partnership.police_contact
     partnership.save()
     effective = timezone.localdate() + timedelta(days=30)
 
@@ -361,7 +357,9 @@ def test_an_mou_drafted_approved_and_signed_by_keyboard(
         f"{police_liaison.get_full_name()}, Police Sergeant, campus liaison, for Northbridge Police"
     )
     sign(page, university_liaison, "Head of Student Safety", 1)
-    expect(status_message(page)).to_contain_text("Both sides have now signed: the memorandum is in force.")
+    # The effective date is 30 days ahead: signed by both, it comes into force then.
+    in_force_on = f"{effective.day} {effective:%B %Y}"
+    expect(status_message(page)).to_contain_text(f"Both sides have now signed. It comes into force on {in_force_on}.")
     agreement.refresh_from_db()
     signatures = {s.full_name: s.position for s in agreement.signatures.all()}
     assert signatures == {

@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 from agreements import services
 from agreements.models import A, Agreement, Approval, ProposalStatus, ReviewThread
 from tests.e2e.browser import address, check_accessibility, login, visit
-from tests.fixtures.agreements import FIELDS, default_template
+from tests.fixtures.agreements import FIELDS, SUBMITTED_ON, default_template
 
 SHARED = "Say who may see the statistics inside the university."
 INTERNAL = "Legal: can we commit to monthly meetings? Check with the chief inspector first."
@@ -60,8 +60,10 @@ def agreement_in_review(partnership, university_liaison) -> Agreement:
     partnership.institution_sponsor = partnership.institution_contact
     partnership.police_sponsor = partnership.police_contact
     partnership.save()
-    agreement = services.start_draft(partnership, default_template(), by=university_liaison, **FIELDS)
-    services.submit_for_review(agreement, by=university_liaison)
+    agreement = services.start_draft(
+        partnership, default_template(), by=university_liaison, title="Safer campus MOU", **FIELDS
+    )
+    services.submit_for_review(agreement, by=university_liaison, today=SUBMITTED_ON)
     agreement.refresh_from_db()
     return agreement
 

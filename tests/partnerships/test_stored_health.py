@@ -343,3 +343,12 @@ def test_beat_runs_the_check_every_night(db):
     migration.schedule(apps, None)
     entry = PeriodicTask.objects.get(task=tasks.check_stored_health.name)
     assert entry.enabled and (entry.crontab.hour, entry.crontab.minute) == ("0", "20")
+
+
+def test_a_due_date_at_the_end_of_the_calendar_stores_the_light(partnership):
+    """The last date there is (a form accepts it) has no day after: it never moves the light."""
+    from datetime import date
+
+    factories.ActionFactory(partnership=partnership, owner=partnership.institution_contact, due_date=date.max)
+    partnership.refresh_from_db()
+    assert partnership.health is not None

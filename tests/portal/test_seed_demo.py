@@ -20,6 +20,7 @@ from partnerships.models import (
     Partnership,
     PartnershipStatus,
 )
+from tests.fixtures.agreements import default_template
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,7 @@ def test_main_partnership_is_healthy_and_eastmoor_is_not():
 
 
 def test_main_partnership_has_sponsors_points_of_contact_and_activity():
+    default_template()  # a browser test's flush may have emptied the data migration's template
     seed()
     main = Partnership.objects.get(title=MAIN)
     assert main.status == PartnershipStatus.ACTIVE
