@@ -78,6 +78,9 @@
     }
 
     function show(answer) {
+      // A later answer (more of the name typed) keeps the person highlighted, if still offered.
+      var current = active >= 0 ? options()[active] : null;
+      var keep = current ? current.getAttribute("data-id") : null;
       list.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -97,6 +100,15 @@
       }
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      if (keep !== null) {
+        var all = options();
+        for (var i = 0; i < all.length; i += 1) {
+          if (all[i].getAttribute("data-id") === keep) {
+            highlight(i);
+            break;
+          }
+        }
+      }
       var count = answer.results.length;
       say(count ? count + (answer.more ? " or more" : "") + (count === 1 ? " person matches." : " people match.") +
         " Use the down arrow to choose." : answer.message);

@@ -34,7 +34,12 @@ def test_liaison_finds_a_colleague_with_the_keyboard_and_books_them(
     wanted = person(university, "Morgan", "Baker", job_title="Student adviser")
     person(university, "Morgan", "Cole", is_active=False)
     person(university, "Sam", "Morgan")
-    factories.UserFactory.create_batch(20, organisation=university)
+    # Everyone else has a name no search below matches (the factories' random names could:
+    # "Holly Coles" once matched "cole").
+    for n in range(20):
+        person(university, "Pat", f"Other{n:02}")
+    university_liaison.first_name, university_liaison.last_name = "Lee", "Liaison"
+    university_liaison.save()
     login(page, university_liaison)
     visit(page, session.get_absolute_url())
     expect(page.get_by_role("option")).to_have_count(0)
