@@ -1,3 +1,6 @@
+import io
+
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,16 +17,24 @@ class Command(BaseCommand):
         parser.add_argument("username", choices=[u.username for u in demo.USERS])
 
     def handle(self, *args, username, **options):
-        try:
-            user = User.objects.filter(username=username).first()
-        except DatabaseError:  # no tables yet: nothing has been set up in this checkout
-            user = None
+        user = self._demo_user(username)
         if user is None:
-            raise CommandError(
-                "There is no demo data here yet. Run `make run` first (it sets up the database and loads "
-                "the demo data), then run this command in another terminal."
-            )
+            # Nothing set up in this checkout yet (run before `make run`): set up the database and
+            # the demo data as `make run` does, so the command works as the README prints it.
+            self.stderr.write("No demo data here yet: setting up the database and the demo data (as `make run` does).")
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("seed_demo", stdout=io.StringIO())
+            user = self._demo_user(username)
+        if user is None:
+            raise CommandError(f"{username} is not in the demo data.")
         try:
             self.stdout.write(demo_two_factor.current_code(user))
         except TOTPDevice.DoesNotExist:
             raise CommandError(f"{username} does not use two-factor authentication.") from None
+
+    @staticmethod
+    def _demo_user(username):
+        try:
+            return User.objects.filter(username=username).first()
+        except DatabaseError:  # no tables yet: nothing has been set up in this checkout
+            return None
