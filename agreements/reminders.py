@@ -298,18 +298,21 @@ def _everyone(agreement, *, by) -> list:
     return [user for user in _with_signatories(agreement, both_sides(p, people)) if user.pk != by.pk]
 
 
+def _told_everyone(kind_, agreement, to_status, *, by, title):
+    """Tell everyone of ``agreement`` but ``by`` of the move to ``to_status`` just made (the event is the object)."""
+    event = agreement.events.filter(to_status=to_status).order_by("-at", "-pk").first()
+    recipients = _everyone(agreement, by=by)
+    _notify(kind_, event, agreement.partnership, recipients, title, agreement.get_absolute_url())
+
+
 def signing_declined(agreement, *, by, reason):
-    event = agreement.events.filter(to_status=A.CHANGES_REQUESTED).order_by("-at", "-pk").first()
     title = f"{by.organisation.name} declined to sign: {agreement.title}"
-    _notify(
-        SIGNING_DECLINED, event, agreement.partnership, _everyone(agreement, by=by), title, agreement.get_absolute_url()
-    )
+    _told_everyone(SIGNING_DECLINED, agreement, A.CHANGES_REQUESTED, by=by, title=title)
 
 
 def withdrawn(agreement, *, by, reason):
-    event = agreement.events.filter(to_status=A.WITHDRAWN).order_by("-at", "-pk").first()
     title = f"Withdrawn by {by.organisation.name}: {agreement.title}"
-    _notify(WITHDRAWN, event, agreement.partnership, _everyone(agreement, by=by), title, agreement.get_absolute_url())
+    _told_everyone(WITHDRAWN, agreement, A.WITHDRAWN, by=by, title=title)
 
 
 def signed(signature):

@@ -612,6 +612,13 @@ def end(agreement, *, by, comment: str = "", today: date | None = None) -> Agree
     return agreement
 
 
+def _required_reason(reason: str, message: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": message})
+    return reason
+
+
 @transaction.atomic
 def decline_signing(agreement, *, by, reason: str) -> Agreement:
     """A signatory declines to sign, with a reason: the agreement goes back to changes requested
@@ -619,9 +626,7 @@ def decline_signing(agreement, *, by, reason: str) -> Agreement:
     version is set aside, its signer, time and side kept in the agreement's audit trail."""
     agreement = _locked(agreement)
     _require(permissions.can_decline_signing(by, agreement), "Only a signatory who has not signed can decline.")
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why you decline to sign, so both sides know what to change."})
+    reason = _required_reason(reason, "Say why you decline to sign, so both sides know what to change.")
     for signature in agreement.signatures.order_by("signed_at"):
         AgreementEvent.objects.create(
             agreement=agreement,
@@ -648,9 +653,7 @@ def withdraw(agreement, *, by, reason: str) -> Agreement:
     _require(
         permissions.can_withdraw(by, agreement), "Only a party's liaison officers withdraw an agreement in progress."
     )
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why you withdraw it, so the other side knows."})
+    reason = _required_reason(reason, "Say why you withdraw it, so the other side knows.")
     _move(agreement, A.WITHDRAWN, by=by, comment=f"Withdrawn by {by} for {by.organisation.name}: {reason}")
     reminders.withdrawn(agreement, by=by, reason=reason)
     return agreement
