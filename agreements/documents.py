@@ -10,10 +10,10 @@ from itertools import groupby
 from django.conf import settings
 from django.utils import timezone
 
-from . import audit
+from . import audit, reviews
 from . import text as agreement_text
 from .models import Side, parties_at_signing
-from .pdf import AgreementDocument, ClauseText, Section, SignatureLine, agreement_pdf
+from .pdf import AgreementDocument, ClauseText, Section, SignatureLine, VariationLine, agreement_pdf
 
 SIDE_LABELS = {Side.INSTITUTION: "Institution", Side.POLICE: "Police force"}
 
@@ -44,7 +44,7 @@ def _document(
 ):
     institution, police_force = parties or (text["institution"], text["police_force"])
     return AgreementDocument(
-        title=agreement.title,
+        title=str(agreement),
         institution=institution,
         police_force=police_force,
         version=version,
@@ -57,7 +57,29 @@ def _document(
         verification_url=verification_url,
         generated_at=timezone.now(),
         audit=list(audit_entries),
+        expires_on=agreement.expires_on or (agreement.varies.expires_on if agreement.varies_id else None),
+        variation_number=agreement.variation_number,
+        variations=_variations(agreement),
     )
+
+
+def _variations(agreement) -> list[VariationLine]:
+    """For a variation: the original and the signed variations up to this one, and this one
+    (signed or still a draft). Empty for an agreement that varies nothing."""
+    if not agreement.varies_id:
+        return []
+    earlier = [a for a in reviews.lineage(agreement) if (a.variation_number or 0) < agreement.variation_number]
+    return [
+        *(
+            VariationLine(
+                f"Variation {a.variation_number}" if a.variation_number else "The original memorandum",
+                a.effective_date,
+                a.signed_at,
+            )
+            for a in earlier
+        ),
+        VariationLine(f"Variation {agreement.variation_number}", agreement.effective_date, agreement.signed_at, True),
+    ]
 
 
 def draft_text(agreement) -> tuple[dict, int, str]:

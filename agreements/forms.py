@@ -96,6 +96,10 @@ class AgreementDetailsForm(forms.ModelForm):
                 "Leave empty to use the partnership's senior sponsor.",
                 empty_label="The partnership's senior sponsor",
             )
+        if self.instance.varies_id:
+            # A variation keeps the term of the agreement it varies (services.term_end).
+            self.fields["term_months"].disabled = True
+            self.fields["term_months"].help_text = "A variation keeps the term of the agreement it varies."
         self.fields["title"].error_messages["required"] = "Give the agreement a title."
         # Left out of a submission (an older form, a script): both sides at once, the default.
         self.fields["signing_order"].required = False
@@ -423,4 +427,16 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Give your reason, so that both sides know."},
+    )
+
+
+class ReviewAnswerForm(forms.Form):
+    """One side's answer to a scheduled review: reviewed, no change, with an optional note."""
+
+    note = forms.CharField(
+        label="Note for the record (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example where and when you reviewed it. Both sides see it in the audit trail.",
     )

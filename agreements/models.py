@@ -117,6 +117,8 @@ TRANSITIONS = {
 }
 # Either side may withdraw an agreement in these statuses (before it is signed by both), with a reason.
 WITHDRAWABLE_STATUSES = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED]
+# Being agreed: at most one per partnership (the constraint on ``Agreement``).
+IN_PROGRESS_STATUSES = WITHDRAWABLE_STATUSES
 SIGNING_STATUSES = [A.APPROVED, A.PARTLY_SIGNED]
 SIGNED_STATUSES = [A.SIGNED, A.IN_FORCE, A.ENDED, A.SUPERSEDED]
 
@@ -195,6 +197,21 @@ class Agreement(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by"
     )
+    # A variation is a new version of an agreement in force, agreed and signed as any agreement
+    # is: ``varies`` is always the original agreement, and the variations are numbered 1, 2, ...
+    # It keeps the original's term; in force, it supersedes the text it varies.
+    varies = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="variations", editable=False
+    )
+    variation_number = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Notice to end, given by either side while it is in force: its last day follows from the
+    # notice period (``services.give_notice``), and the daily task ends it the day after.
+    notice_given_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notice_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    notice_reason = models.TextField(blank=True, editable=False)
+    ends_on = models.DateField("last day in force after notice", null=True, blank=True, editable=False, db_index=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     expires_on = models.DateField(
         "last day of the term",
@@ -225,7 +242,7 @@ class Agreement(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.pk])
@@ -240,6 +257,15 @@ class Agreement(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status in SIGNED_STATUSES
+
+    @property
+    def original(self):
+        """The agreement this one varies, or itself if it is no variation."""
+        return self.varies if self.varies_id else self
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.title} (variation {self.variation_number})" if self.variation_number else self.title
 
     @property
     def status_label(self) -> str:
@@ -602,6 +628,31 @@ class AgreementEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class ReviewConfirmation(models.Model):
+    """One side's answer to a scheduled review of an agreement in force: "reviewed, no change".
+
+    ``due_on`` names the review (the due date of the partnership's review commitment when it
+    was answered); when both sides have answered the same review, it is done and the next one
+    is due a review interval later. Either side may instead start a variation or give notice.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="review_confirmations")
+    due_on = models.DateField()
+    side = models.CharField(max_length=20, choices=Side.choices)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "confirmed_at"]
+        constraints = [
+            models.UniqueConstraint("agreement", "due_on", "side", name="one_review_answer_per_side"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement}: review due {self.due_on}, {self.get_side_display()}"
 
 
 # Who may be chosen to sign: a person of that side with an active account who is its senior

@@ -59,6 +59,14 @@ class SignatureLine:
 
 
 @dataclass
+class VariationLine:
+    label: str  # "The original memorandum" or "Variation 2"
+    effective_date: date | None
+    signed_at: datetime | None  # None for this document while a draft
+    is_this: bool = False
+
+
+@dataclass
 class AgreementDocument:
     title: str
     institution: str
@@ -74,6 +82,10 @@ class AgreementDocument:
     generated_at: datetime  # timezone-aware
     # The signed PDF's last page: every step of the agreement (``audit.signing_record``).
     audit: list = field(default_factory=list)
+    expires_on: date | None = None  # the last day of the term
+    # A variation's place among the original and its signed variations (empty for no variation).
+    variation_number: int | None = None
+    variations: list[VariationLine] = field(default_factory=list)
 
     @property
     def parties(self) -> str:

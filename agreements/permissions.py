@@ -152,6 +152,25 @@ def can_end(user, agreement) -> bool:
     return agreement.status == A.IN_FORCE and _party_liaison(user, agreement.partnership)
 
 
+def _in_force_without_notice(agreement) -> bool:
+    return agreement.status == A.IN_FORCE and agreement.notice_given_at is None
+
+
+def can_confirm_review(user, agreement) -> bool:
+    """Either side's liaison officers answer the scheduled review of an agreement in force."""
+    return _in_force_without_notice(agreement) and _party_liaison(user, agreement.partnership)
+
+
+def can_start_variation(user, agreement) -> bool:
+    """The institution's liaison officers draft a variation, as they draft any agreement."""
+    return _in_force_without_notice(agreement) and can_draft(user, agreement.partnership)
+
+
+def can_give_notice(user, agreement) -> bool:
+    """Either side's liaison officers give notice to end an agreement in force, once."""
+    return _in_force_without_notice(agreement) and _party_liaison(user, agreement.partnership)
+
+
 def can_render_draft(user, agreement) -> bool:
     return user.is_administrator or _party_liaison(user, agreement.partnership)
 

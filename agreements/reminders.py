@@ -47,7 +47,8 @@ SIGNING = group(
 DATES = group(
     "agreement_dates",
     "Review and end dates",
-    "A memorandum's review date in 60, 30 and 7 days, and the end of its term.",
+    "A memorandum's review date in 60, 30 and 7 days, the other side's answer to a review, notice to end "
+    "given by the other side, and the end of its term.",
 )
 
 
@@ -175,6 +176,18 @@ SIGNING_DECLINED, WITHDRAWN = (
         context=lambda e: {"agreement": e.agreement, "partnership": e.agreement.partnership, "event": e},
     )
     for name in ("agreement_signing_declined", "agreement_withdrawn")
+)
+# The other side answered a scheduled review ("reviewed, no change"), or gave notice to end.
+REVIEW_ANSWERED, NOTICE_GIVEN = (
+    kind(
+        name,
+        DATES,
+        AgreementEvent,
+        select_related=_EVENT,
+        can_see=_via_agreement,
+        context=lambda e: {"agreement": e.agreement, "partnership": e.agreement.partnership, "event": e},
+    )
+    for name in ("agreement_review_answered", "agreement_notice_given")
 )
 
 # The review date comes from the agreement's review commitment (which moves on each review).
@@ -313,6 +326,34 @@ def signing_declined(agreement, *, by, reason):
 def withdrawn(agreement, *, by, reason):
     title = f"Withdrawn by {by.organisation.name}: {agreement.title}"
     _told_everyone(WITHDRAWN, agreement, A.WITHDRAWN, by=by, title=title)
+
+
+def _latest_event(agreement):
+    return agreement.events.order_by("-at", "-pk").first()
+
+
+def review_answered(agreement, *, by):
+    title = f"{by.organisation.name} reviewed {agreement.title}: no change"
+    _notify(
+        REVIEW_ANSWERED,
+        _latest_event(agreement),
+        agreement.partnership,
+        _everyone(agreement, by=by),
+        title,
+        agreement.get_absolute_url(),
+    )
+
+
+def notice_given(agreement, *, by):
+    title = f"Notice to end {agreement.title}: last day {agreement.ends_on:%-d %b %Y}"
+    _notify(
+        NOTICE_GIVEN,
+        _latest_event(agreement),
+        agreement.partnership,
+        _everyone(agreement, by=by),
+        title,
+        agreement.get_absolute_url(),
+    )
 
 
 def signed(signature):

@@ -20,6 +20,7 @@ from partnerships.models import CommitmentKind
 
 from . import permissions, reminders
 from .models import (
+    IN_PROGRESS_STATUSES,
     SIGNATORY_ROLES,
     TRANSITIONS,
     Agreement,
@@ -32,6 +33,7 @@ from .models import (
     ProposalStatus,
     ProposedWording,
     ReviewComment,
+    ReviewConfirmation,
     ReviewThread,
     Side,
     Signature,
@@ -40,6 +42,7 @@ from .models import (
     clause_text,
     date_errors,
 )
+from .reviews import lineage, notice_ends_on, review_state, variation_in_progress
 from .text import (
     PLACEHOLDER,
     PLACEHOLDERS,
@@ -533,7 +536,10 @@ def queue_draft_pdf(agreement) -> None:
 
 
 def term_end(agreement):
-    """The last day of the term: the effective date (or today) plus the term, if it has one."""
+    """The last day of the term: the effective date (or today) plus the term, if it has one. A
+    variation keeps the term of the agreement it varies."""
+    if agreement.varies_id:
+        return agreement.varies.expires_on
     if not agreement.term_months:
         return None
     start = agreement.effective_date or timezone.localdate()
@@ -585,7 +591,8 @@ def _enter_into_force(agreement, *, by, comment):
         Agreement.objects.filter(partnership=agreement.partnership, status=A.IN_FORCE).exclude(pk=agreement.pk).first()
     )
     if previous is not None:
-        _move(previous, A.SUPERSEDED, by=by, comment=f"Superseded by {agreement.title}")
+        replaced_by = f"variation {agreement.variation_number}" if agreement.variation_number else agreement.title
+        _move(previous, A.SUPERSEDED, by=by, comment=f"Superseded by {replaced_by}")
         agreement.supersedes = previous
         agreement.save(update_fields=["supersedes", "updated_at"])
     partnership_services.record_agreement_in_force(
@@ -657,3 +664,172 @@ def withdraw(agreement, *, by, reason: str) -> Agreement:
     _move(agreement, A.WITHDRAWN, by=by, comment=f"Withdrawn by {by} for {by.organisation.name}: {reason}")
     reminders.withdrawn(agreement, by=by, reason=reason)
     return agreement
+
+
+# --- In force: the scheduled review, variations and notice to end ---------------------------
+
+
+@transaction.atomic
+def confirm_review(agreement, *, by, note: str = "", today: date | None = None) -> ReviewConfirmation:
+    """One side answers the scheduled review: "reviewed, no change". When both sides have
+    answered the same review it is done: the audit trail says so and the next review is due a
+    review interval from today."""
+    agreement = _locked(agreement)
+    _require(
+        permissions.can_confirm_review(by, agreement), "Only a party's liaison officers answer an agreement's review."
+    )
+    today = today or timezone.localdate()
+    state = review_state(agreement, today)
+    _require(state is not None, "This agreement has no review scheduled.")
+    _require(
+        state.is_open,
+        f"The review due on {state.due_on:%-d %B %Y} can be answered from {state.opens_on:%-d %B %Y}.",
+    )
+    side = agreement.side_of(by)
+    _require(state.answered_by(side) is None, "Your side has already answered this review.")
+    confirmation = ReviewConfirmation.objects.create(
+        agreement=agreement, due_on=state.due_on, side=side, confirmed_by=by, note=note.strip()
+    )
+    organisation = by.organisation.name
+    comment = f"Review due on {state.due_on:%-d %B %Y}: {by} confirmed for {organisation}: reviewed, no change"
+    if note.strip():
+        comment += f" ({note.strip()})"
+    AgreementEvent.objects.create(
+        agreement=agreement, from_status=agreement.status, to_status=agreement.status, by=by, comment=comment
+    )
+    if len(state.answers) + 1 == len(Side):
+        AgreementEvent.objects.create(
+            agreement=agreement,
+            from_status=agreement.status,
+            to_status=agreement.status,
+            by=by,
+            comment=f"Review due on {state.due_on:%-d %B %Y} done: both sides confirmed no change",
+        )
+        partnership_services.record_commitment_met(agreement.partnership_id, CommitmentKind.REVIEW, on=today)
+    reminders.review_answered(agreement, by=by)
+    return confirmation
+
+
+@transaction.atomic
+def start_variation(agreement, *, by) -> Agreement:
+    """Start a variation of an agreement in force: a new draft of the same agreement with its
+    current text and details, agreed, approved and signed as any draft is. In force, it
+    supersedes the text it varies; it keeps the original's term."""
+    agreement = _locked(agreement)
+    _require(
+        permissions.can_start_variation(by, agreement),
+        "Only the institution's liaison officers start a variation of an agreement in force.",
+    )
+    in_progress = variation_in_progress(agreement)
+    _require(in_progress is None, "A variation of this agreement is already being agreed: finish or withdraw it first.")
+    _require(
+        not Agreement.objects.filter(partnership_id=agreement.partnership_id, status__in=IN_PROGRESS_STATUSES).exists(),
+        "This partnership already has an agreement in progress: finish or withdraw it first.",
+    )
+    original = agreement.original
+    number = len(lineage(agreement))  # the original and its signed variations: the next number
+    variation = Agreement(
+        partnership=agreement.partnership,
+        template=agreement.template,
+        title=original.title,
+        varies=original,
+        variation_number=number,
+        created_by=by,
+        **{name: getattr(agreement, name) for name in VARIATION_COPIES},
+    )
+    variation.save()
+    AgreementClause.objects.bulk_create(
+        AgreementClause(
+            agreement=variation,
+            template_clause_id=clause.template_clause_id,
+            section=clause.section,
+            section_title=clause.section_title,
+            order=clause.order,
+            key=clause.key,
+            heading=clause.heading,
+            body=clause.body,
+            required=clause.required,
+            included=clause.included,
+        )
+        for clause in agreement.clauses.all()
+    )
+    AgreementEvent.objects.create(
+        agreement=variation, to_status=A.DRAFT, by=by, comment=f"Variation {number}, drafted from the text in force"
+    )
+    AgreementEvent.objects.create(
+        agreement=agreement,
+        from_status=agreement.status,
+        to_status=agreement.status,
+        by=by,
+        comment=f"Variation {number} started by {by} for {by.organisation.name}",
+    )
+    return variation
+
+
+# What a variation takes over from the agreement in force; its effective date is chosen anew.
+VARIATION_COPIES = (
+    "area_covered",
+    "meeting_months",
+    "statistics_months",
+    "training_months",
+    "term_months",
+    "review_months",
+    "notice_months",
+    "institution_signatory",
+    "police_signatory",
+    "signing_order",
+)
+
+
+@transaction.atomic
+def give_notice(agreement, *, by, reason: str, today: date | None = None) -> Agreement:
+    """Either side gives notice to end an agreement in force, with a reason. Its last day is
+    the notice period from today (or the end of its term, if sooner); the daily task ends it
+    the day after (``end_on_notice``)."""
+    agreement = _locked(agreement)
+    _require(permissions.can_give_notice(by, agreement), "Only a party's liaison officers give notice to end it.")
+    _require(
+        variation_in_progress(agreement) is None,
+        "A variation of this agreement is being agreed: withdraw it before giving notice to end.",
+    )
+    reason = _required_reason(reason, "Say why you give notice, so the other side knows.")
+    today = today or timezone.localdate()
+    agreement.ends_on = notice_ends_on(agreement, today)
+    agreement.notice_given_at = timezone.now()
+    agreement.notice_given_by = by
+    agreement.notice_reason = reason
+    agreement.save(update_fields=["ends_on", "notice_given_at", "notice_given_by", "notice_reason", "updated_at"])
+    AgreementEvent.objects.create(
+        agreement=agreement,
+        from_status=agreement.status,
+        to_status=agreement.status,
+        by=by,
+        comment=(
+            f"Notice to end given by {by} for {by.organisation.name}: {reason}. "
+            f"Last day in force: {agreement.ends_on:%-d %B %Y}"
+        ),
+    )
+    reminders.notice_given(agreement, by=by)
+    return agreement
+
+
+def end_on_notice(today: date | None = None, batch_size: int = 100) -> int:
+    """End the agreements whose last day after notice has passed. One bounded batch; returns
+    how many (a scheduled run repeats until 0). Safe to run twice at once (``skip_locked``)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        due = list(
+            Agreement.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=A.IN_FORCE, ends_on__lt=today)
+            .select_related("partnership")
+            .order_by("ends_on", "pk")[:batch_size]
+        )
+        for agreement in due:
+            _move(
+                agreement,
+                A.ENDED,
+                by=None,
+                comment=f"Ended after notice; last day in force {agreement.ends_on:%-d %B %Y}",
+            )
+            partnership_services.record_agreement_ended(agreement.partnership, source=agreement.title, by=None)
+    return len(due)

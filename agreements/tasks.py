@@ -1,5 +1,5 @@
-"""Background work for agreements: rendering the signed PDF once, after the last signature, and
-putting signed agreements in force on their effective date."""
+"""Background work for agreements: rendering the signed PDF once, after the last signature,
+putting signed agreements in force on their effective date and ending them after notice."""
 
 import hashlib
 
@@ -14,7 +14,9 @@ IN_FORCE_BATCH_SIZE = 100
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def bring_agreements_into_force() -> int:
-    """Put in force the signed agreements whose effective date has come (``services.bring_into_force``).
+    """The day's changes of agreements: put in force the signed agreements whose effective date
+    has come (``services.bring_into_force``), and end those whose last day after notice has
+    passed (``services.end_on_notice``). Returns how many changed.
 
     Beat runs it every day just after midnight (a periodic task in Django admin, created by
     migration 0006); a full batch queues the next one.
@@ -22,9 +24,10 @@ def bring_agreements_into_force() -> int:
     from . import services
 
     done = services.bring_into_force(batch_size=IN_FORCE_BATCH_SIZE)
-    if done == IN_FORCE_BATCH_SIZE:
+    ended = services.end_on_notice(batch_size=IN_FORCE_BATCH_SIZE)
+    if IN_FORCE_BATCH_SIZE in (done, ended):
         bring_agreements_into_force.delay()
-    return done
+    return done + ended
 
 
 # WeasyPrint on a long agreement takes seconds; a stuck render must not hold a worker forever.

@@ -1,4 +1,5 @@
-"""Demo agreements: one in force, and one mid-negotiation: version 1 commented on (one thread
+"""Demo agreements: one in force with one variation (signed, in force today, superseding the text
+signed two months ago), and one mid-negotiation: version 1 commented on (one thread
 internal to the force), a proposed wording accepted and one declined, version 2 in review with
 the open threads carried into it.
 
@@ -13,11 +14,12 @@ from django.utils import timezone
 from accounts import reauth
 from accounts.models import User
 from agreements import services
-from agreements.models import AgreementTemplate
+from agreements.models import A, Agreement, AgreementTemplate
 from partnerships.models import Partnership
 
 NORTHBRIDGE = "University of Northbridge and Northbridge Police: safer campus partnership"
 EASTMOOR = "Eastmoor University and Eastmoor and Dales Constabulary: tackling county lines"
+SAFER_CAMPUS = "Safer campus memorandum of understanding 2026–2029"
 
 FIELDS = {
     "meeting_months": 3,
@@ -55,7 +57,7 @@ def seed() -> dict[str, int]:
         return {"agreements": 0}
 
     agreement = _start(
-        "Safer campus memorandum of understanding 2026–2029",
+        SAFER_CAMPUS,
         NORTHBRIDGE,
         users["uni.liaison"],
         "the University of Northbridge's campus, its halls of residence and the streets around them",
@@ -69,18 +71,14 @@ def seed() -> dict[str, int]:
         # Signed and in force for two months: submitted, as the demo tells it, on its effective date.
         services.submit_for_review(agreement, by=users["uni.liaison"], today=agreement.effective_date)
         services.approve(agreement, by=users["police.liaison"], comment="Agreed at the strategic meeting.")
-        # The senior sponsors sign, each as themselves, with the seeded authenticator they
-        # must use (demo/two_factor.py): password and a code.
-        for username in SPONSORS[:2]:
-            user = users[username]
-            services.sign(
-                agreement,
-                by=user,
-                position=user.job_title or "Senior sponsor",
-                authentication=reauth.PASSWORD_AND_APP,
-                ip_address=None,
-                confirmed=True,
-            )
+        _sign(agreement, [users[username] for username in SPONSORS[:2]])
+
+    original = Agreement.objects.filter(title=SAFER_CAMPUS, varies=None, status=A.IN_FORCE).first()
+    if original is not None and not original.variations.exists():
+        created += 1
+        _vary(
+            original, university=users["uni.liaison"], force=users["police.liaison"], signers=SPONSORS[:2], users=users
+        )
 
     agreement = _start(
         "Tackling county lines together: memorandum of understanding",
@@ -93,6 +91,33 @@ def seed() -> dict[str, int]:
         created += 1
         _negotiate(agreement, university=users["eastmoor.liaison"], force=users["eastmoor.police"])
     return {"agreements": created}
+
+
+def _sign(agreement, signers):
+    """The senior sponsors sign, each as themselves, with the seeded authenticator they must use
+    (demo/two_factor.py): password and a code."""
+    for user in signers:
+        services.sign(
+            agreement,
+            by=user,
+            position=user.job_title or "Senior sponsor",
+            authentication=reauth.PASSWORD_AND_APP,
+            ip_address=None,
+            confirmed=True,
+        )
+
+
+def _vary(original, *, university, force, signers, users):
+    """Variation 1 of the agreement in force: the hate crime reporting clause added, in force today."""
+    variation = services.start_variation(original, by=university)
+    hate_crime = variation.clauses.filter(required=False, included=False, heading__icontains="hate").first()
+    if hate_crime is not None:
+        services.update_clause(hate_crime, body=hate_crime.body, included=True, by=university)
+    variation.effective_date = timezone.localdate()
+    services.save_details(variation, fields=["effective_date"], by=university)
+    services.submit_for_review(variation, by=university)
+    services.approve(variation, by=force, comment="The campus becomes a hate crime third-party reporting centre.")
+    _sign(variation, [users[username] for username in signers])
 
 
 def _negotiate(agreement, *, university, force):

@@ -10,7 +10,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
@@ -21,7 +21,7 @@ from core.lists import Column, list_context, table_header
 from core.views import apply_errors, error_text
 from partnerships.models import Partnership
 
-from .. import permissions, services, templates_service
+from .. import permissions, reviews, services, templates_service
 from .. import text as agreement_text
 from .. import threads as threads_of
 from ..filters import AgreementFilter, TemplateFilter
@@ -58,7 +58,9 @@ NEXT_STEPS = {
     "or on its effective date if that is later.",
     A.SIGNED: "Both sides have signed. The agreement comes into force on {effective_date}; until then the "
     "agreement it replaces stays in force.",
-    A.IN_FORCE: "The agreement is in force. Its commitments are tracked on the partnership.",
+    A.IN_FORCE: "The agreement is in force. Its commitments are tracked on the partnership. At each scheduled "
+    'review both sides answer "reviewed, no change", or the institution starts a variation, or either side '
+    "gives notice to end it.",
     A.ENDED: "The agreement has ended. Its record and signed text are kept.",
     A.SUPERSEDED: "A newer agreement replaced this one. Its record and signed text are kept.",
     A.WITHDRAWN: "The agreement was withdrawn before it came into force (the reason is in its history). "
@@ -177,7 +179,7 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk):
     user = request.user
-    agreement = get_agreement(request, pk, "template", "created_by", workings=False)
+    agreement = get_agreement(request, pk, "template", "created_by", "varies", "notice_given_by", workings=False)
     # Staff members see an agreement once it is signed, without the drafting and review behind it:
     # no versions, and of the audit trail only its coming into force and its end.
     can_see_workings = permissions.can_see_workings(user, agreement)
@@ -188,8 +190,19 @@ def agreement_detail(request, pk):
         # number, date, author and hash.
         versions = list(agreement.versions.defer("text").select_related("created_by").order_by("-number"))
     else:
-        events = events.filter(to_status__in=SIGNED_STATUSES)
+        # Status changes only: not the parties' answers to reviews or the reasons they gave.
+        events = events.filter(to_status__in=SIGNED_STATUSES).exclude(from_status=F("to_status"))
     can_edit = permissions.can_edit(user, agreement)
+    life = None
+    if agreement.is_signed:
+        life = {
+            "lineage": reviews.lineage(agreement),
+            "review": reviews.review_state(agreement),
+            "in_progress": reviews.variation_in_progress(agreement) if can_see_workings else None,
+            "can_answer_review": permissions.can_confirm_review(user, agreement),
+            "can_start_variation": permissions.can_start_variation(user, agreement),
+            "can_give_notice": permissions.can_give_notice(user, agreement),
+        }
     values = agreement_text.placeholder_values(agreement)
     open_threads = []
     if can_see_workings:
@@ -215,6 +228,7 @@ def agreement_detail(request, pk):
             "events": events,
             "can_see_workings": can_see_workings,
             "open_threads": open_threads,
+            "life": life,
             # Only a signed (or half-signed) agreement has signatures: no query before that.
             "signatures": agreement.signatures.order_by("signed_at") if agreement.status in SIGNING_DONE else [],
             "next_step": NEXT_STEPS[agreement.status].format(

@@ -24,7 +24,7 @@ from core.ratelimit import rate_limited
 from core.views import apply_errors
 from partnerships.models import Contact
 
-from .. import diff, permissions, services
+from .. import diff, permissions, reviews, services
 from .. import text as agreement_text
 from ..forms import (
     CompareForm,
@@ -273,7 +273,7 @@ def signed_pdf(request, pk):
 def verify(request, public_id):
     """Public: who signed which text, for anyone holding the signed PDF. No clause text."""
     queryset = Agreement.objects.filter(status__in=SIGNED_STATUSES).select_related(
-        "partnership__institution", "partnership__police_force"
+        "partnership__institution", "partnership__police_force", "varies"
     )
     agreement = get_object_or_404(queryset, public_id=public_id)
     signatures = list(
@@ -309,6 +309,7 @@ def verify(request, public_id):
             "signatures": signatures,
             "text_sha256": signatures[0].text_sha256 if signatures else "",
             "can_open": can_open,
+            "lineage": reviews.lineage(agreement),
         },
     )
     response["X-Robots-Tag"] = "noindex"

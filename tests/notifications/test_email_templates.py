@@ -38,6 +38,8 @@ TEMPLATES = [
     "agreement_signature_reminder",
     "agreement_signing_declined",
     "agreement_withdrawn",
+    "agreement_review_answered",
+    "agreement_notice_given",
     "agreement_review_due",
     "agreement_expiry",
     "action_due",
@@ -134,6 +136,12 @@ def agreement_event(to_status):
     by.organisation = ns(name=f"Northbridge Police {HOSTILE}")
     event = ns(to_status=to_status, comment=f"{SECRET} {HOSTILE}", by=by, agreement=context["agreement"])
     return {**context, "obj": event, "event": event}
+
+
+def notice_given():
+    context = agreement_event("in_force")
+    context["agreement"].ends_on = date(2027, 9, 30)
+    return context
 
 
 def signed(status="partly_signed"):
@@ -273,6 +281,13 @@ CASES = [
         id="signing-declined",
     ),
     pytest.param("agreement_withdrawn", "agreement_withdrawn", lambda: agreement_event("withdrawn"), id="withdrawn"),
+    pytest.param(
+        "agreement_review_answered",
+        "agreement_review_answered",
+        lambda: agreement_event("in_force"),
+        id="review-answered",
+    ),
+    pytest.param("agreement_notice_given", "agreement_notice_given", notice_given, id="notice-given"),
     pytest.param("agreement_signed", "agreement_signed", lambda: signed("in_force"), id="agreement_signed-in-force"),
     *[
         pytest.param("agreement_review_due", f"agreement_review_in_{days}_days", commitment, id=f"review-{days}")

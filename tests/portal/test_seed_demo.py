@@ -247,3 +247,23 @@ def test_the_demo_has_an_agreement_mid_negotiation():
     version_two = {clause["key"]: clause["text"] for clause in agreement.versions.get(number=2).clauses}
     assert accepted.applied_at and version_two["escalation"].endswith("within 10 working days.")
     assert declined.decline_reason
+
+
+def test_the_demo_agreement_in_force_has_one_variation():
+    """Issue 16: the safer campus memorandum was varied (the hate crime reporting clause added):
+    variation 1 is in force, the original superseded, and both list it."""
+    from agreements.models import A
+    from tests.fixtures.agreements import default_template
+
+    default_template()
+    seed()
+    main = Partnership.objects.get(title=MAIN)
+    variation = main.agreements.get(status=A.IN_FORCE)
+    original = variation.varies
+    assert variation.variation_number == 1 and original.status == A.SUPERSEDED
+    assert variation.expires_on == original.expires_on
+    added = variation.clauses.get(required=False, heading__icontains="hate crime third-party")
+    assert added.included and not original.clauses.get(key=added.key).included
+    assert {s.signer.username for s in variation.signatures.all()} == {"uni.sponsor", "police.sponsor"}
+    seed()  # again: nothing more
+    assert original.variations.count() == 1
