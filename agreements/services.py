@@ -365,6 +365,28 @@ def _apply_wording(proposal, agreement) -> None:
     proposal.save(update_fields=["applied_at"])
 
 
+def _require_wording_still_fits(proposal, agreement) -> None:
+    """A wording replaces the clause's text as it was proposed against: accepting it may not
+    overwrite the drafter's later changes to the clause, nor another wording already accepted."""
+    key = proposal.thread.clause_key
+    if agreement.status == A.DRAFT:
+        body = agreement.clauses.filter(key=key).values_list("body", flat=True).first()
+        _require(
+            body == proposal.replaces,
+            "The clause has changed since this wording was proposed, and accepting it would undo those "
+            "changes. Work the wording into the clause in the clause editor, then decline this proposal "
+            "saying so.",
+        )
+    other = ProposedWording.objects.filter(
+        thread__agreement=agreement, thread__clause_key=key, status=ProposalStatus.ACCEPTED, applied_at__isnull=True
+    ).exclude(pk=proposal.pk)
+    _require(
+        not other.exists(),
+        "Another wording for this clause is already accepted and goes into the next version: decline this one, "
+        "or work both into the clause when you revise the draft.",
+    )
+
+
 @transaction.atomic
 def accept_proposal(proposal: ProposedWording, *, by) -> ProposedWording:
     """The drafting side accepts a proposed wording: it goes into the draft now, or when the draft
@@ -375,6 +397,7 @@ def accept_proposal(proposal: ProposedWording, *, by) -> ProposedWording:
         "A proposed wording is accepted by the institution once changes are requested, while it is open.",
     )
     agreement = proposal.thread.agreement
+    _require_wording_still_fits(proposal, agreement)
     proposal.status, proposal.answered_by, proposal.answered_at = ProposalStatus.ACCEPTED, by, timezone.now()
     proposal.save(update_fields=["status", "answered_by", "answered_at"])
     if agreement.status == A.DRAFT:

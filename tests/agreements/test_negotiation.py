@@ -352,6 +352,39 @@ def test_accepting_while_drafting_changes_the_clause_at_once(
     assert in_review.clauses.get(key="meetings").body == proposal.text
 
 
+def test_accepting_never_undoes_the_drafters_later_changes_to_the_clause(
+    client, in_review, proposal, police_liaison, university_liaison
+):
+    send_back(in_review, police_liaison)
+    services.revise(in_review, by=university_liaison)
+    clause = in_review.clauses.get(key="meetings")
+    edited = "The parties meet {meeting_frequency} at the campus office."
+    services.update_clause(clause, body=edited, included=True, by=university_liaison)
+    with pytest.raises(ValidationError, match="The clause has changed since this wording was proposed"):
+        services.accept_proposal(proposal, by=university_liaison)
+    client.force_login(university_liaison)
+    response = client.post(url("accept_proposal", proposal.pk), follow=True)
+    assert "The clause has changed since this wording was proposed" in response.content.decode()
+    assert in_review.clauses.get(key="meetings").body == edited
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.OPEN
+
+
+def test_two_wordings_for_one_clause_are_not_both_accepted(in_review, proposal, police_liaison, university_liaison):
+    second = services.propose_wording(
+        in_review,
+        clause_key="meetings",
+        text="The parties meet {meeting_frequency} online, and share statistics {statistics_frequency}.",
+        by=police_liaison,
+    )
+    send_back(in_review, police_liaison)
+    services.accept_proposal(proposal, by=university_liaison)
+    with pytest.raises(ValidationError, match="Another wording for this clause is already accepted"):
+        services.accept_proposal(second, by=university_liaison)
+    services.revise(in_review, by=university_liaison)
+    assert in_review.clauses.get(key="meetings").body == proposal.text
+
+
 def test_declining_needs_a_reason_and_tells_the_proposers_side_why(
     client, in_review, proposal, police_liaison, university_liaison
 ):
