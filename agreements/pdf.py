@@ -101,7 +101,8 @@ def _fetch(url: str, **kwargs):
 def agreement_filename(document: AgreementDocument) -> str:
     parties = slugify(f"{document.institution} {document.police_force}")[:80].strip("-")
     state = "draft" if document.draft else "signed" if document.verification_url else "final"
-    return f"mou-{parties}-v{document.version}-{state}.pdf"
+    variation = f"-variation-{document.variation_number}" if document.variation_number else ""
+    return f"mou-{parties}{variation}-v{document.version}-{state}.pdf"
 
 
 def agreement_pdf(document: AgreementDocument) -> tuple[str, str, bytes]:
