@@ -6,20 +6,26 @@ The force comments on two clauses (one internal to the force) and proposes wordi
 then asks for changes. The university replies, accepts the proposal, revises and submits
 version 2. On version 2 the review page marks the three clauses as changed, the internal thread
 stays invisible to the university, the carried thread says it was raised on version 1, and the
-force resolves its thread and approves with the proposal's thread acknowledged. A second
-journey declines a proposed wording, refused first without a reason. Every page is checked
+force resolves its thread and approves with the proposal's thread acknowledged. The signatories
+then sign in the order chosen (the force first), and the signed PDF ends with the signing record
+of the whole negotiation, without the force's internal thread. A second journey declines a proposed wording, refused first without a reason. Every page is checked
 with axe and at 390 px.
 """
 
+import io
 import re
 
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
 
-from agreements import services
-from agreements.models import A, Agreement, Approval, ProposalStatus, ReviewThread
+from accounts import two_factor
+from agreements import services, tasks
+from agreements.models import A, Agreement, Approval, ProposalStatus, ReviewThread, SigningOrder
 from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.factories import PASSWORD
 from tests.fixtures.agreements import FIELDS, SUBMITTED_ON, default_template
+from tests.helpers import second_factor_device, totp_code
 
 SHARED = "Say who may see the statistics inside the university."
 INTERNAL = "Legal: can we commit to monthly meetings? Check with the chief inspector first."
@@ -61,15 +67,31 @@ def agreement_in_review(partnership, university_liaison) -> Agreement:
     partnership.police_sponsor = partnership.police_contact
     partnership.save()
     agreement = services.start_draft(
-        partnership, default_template(), by=university_liaison, title="Safer campus MOU", **FIELDS
+        partnership,
+        default_template(),
+        by=university_liaison,
+        title="Safer campus MOU",
+        signing_order=SigningOrder.POLICE_FIRST,
+        **FIELDS,
     )
     services.submit_for_review(agreement, by=university_liaison, today=SUBMITTED_ON)
     agreement.refresh_from_db()
     return agreement
 
 
+def sign(page: Page, user, position: str, version: int) -> None:
+    """Sign the agreement whose page is open, as ``user``, through the sign page."""
+    follow(page, page.get_by_test_id("review-actions").get_by_role("link", name=f"Sign version {version}"))
+    page.get_by_label("Position").fill(position)
+    page.get_by_label("I confirm I have authority to sign this memorandum", exact=False).check()
+    page.get_by_label("Your password").fill(PASSWORD)
+    if two_factor.is_required(user):
+        page.get_by_label("Code from your authenticator app").fill(totp_code(second_factor_device(user)))
+    follow(page, page.get_by_role("button", name=f"Sign version {version}"))
+
+
 def test_threads_and_a_proposed_wording_carry_into_version_two(
-    portal_page, partnership, university_liaison, police_liaison
+    portal_page, partnership, university_liaison, police_liaison, settings, tmp_path
 ):
     page = portal_page
     agreement = agreement_in_review(partnership, university_liaison)
@@ -204,6 +226,46 @@ def test_threads_and_a_proposed_wording_carry_into_version_two(
     approval = Approval.objects.get(version=version, side="police")
     assert [t.clause_key for t in approval.acknowledged_threads.all()] == ["escalation"]
     assert ReviewThread.objects.get(clause_key="escalation").proposal.status == ProposalStatus.ACCEPTED
+
+    # 4. The signatories sign in the order chosen: the force first, then the institution.
+    actions = page.get_by_test_id("review-actions")
+    expect(actions).to_contain_text("Waiting for PS Daniel Okafor to sign for Northbridge Police.")
+    expect(actions).to_contain_text("Then Priya Shah to sign for University of Northbridge.")
+    sign(page, police_liaison, "Inspector, Northbridge Police", 2)
+    expect(page.get_by_role("main")).to_contain_text("You signed version 2 for Northbridge Police")
+    log_out(page, police_liaison)
+    login(page, university_liaison)
+    visit(page, agreement.get_absolute_url())
+    expect(page.get_by_test_id("review-actions")).to_contain_text(
+        "Waiting for Priya Shah to sign for University of Northbridge."
+    )
+    sign(page, university_liaison, "Head of Student Safety", 2)
+    agreement.refresh_from_db()
+    assert [s.side for s in agreement.signatures.order_by("signed_at")] == ["police", "institution"]
+    assert agreement.status in (A.SIGNED, A.IN_FORCE)
+
+    # The signed PDF (rendered as the Celery worker does; none runs beside the live server) ends
+    # with the signing record: the whole negotiation and both signatures, in order.
+    settings.MEDIA_ROOT = tmp_path
+    tasks.render_signed_pdf(agreement.pk)
+    visit(page, agreement.get_absolute_url())
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download signed PDF").click()
+    reader = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
+    last = " ".join(" ".join(page_.extract_text() for page_ in reader.pages[-2:]).split())
+    assert "Signing record" in last
+    record = last[last.index("Signing record") :]
+    for expected in (
+        "Version 1 submitted for review",
+        "Changes requested to version 1",
+        "Version 2 submitted for review",
+        "Password and authenticator app code",
+    ):
+        assert expected in record, expected
+    # In the order they signed: the force first.
+    assert record.index("Signed version 2 as Inspector") < record.index("Signed version 2 as Head of Student Safety")
+    assert INTERNAL not in record  # an internal thread never reaches the other side's copy
+    check_accessibility(page)
 
 
 def test_a_proposed_wording_declined_with_a_reason(portal_page, partnership, university_liaison, police_liaison):
