@@ -14,7 +14,10 @@ from agreements import services, tasks
 from agreements.models import A, Agreement
 from agreements.services import WorkflowError
 from agreements.text import assemble
+from notifications.models import Notification
+from tests import factories
 from tests.fixtures.agreements import FIELDS, sign_both
+from tests.fixtures.reminders import sweep_on
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +199,47 @@ def test_no_variation_of_an_agreement_a_signed_renewal_is_about_to_replace(
     assert renewal.status == A.SIGNED
     with on(date(2027, 5, 2)), pytest.raises(WorkflowError, match="waiting for its effective date"):
         services.start_variation(in_force, by=university_liaison)
+
+
+@pytest.mark.parametrize("name", ["answer_review", "give_notice", "start_variation"])
+def test_who_reaches_the_pages_of_an_agreement_in_force(
+    in_force, name, university_liaison, police_liaison, staff_member, administrator, outsider, partnership, client
+):
+    """Outsiders and other agencies 404; staff members (no workings) 404; administrators and
+    senior sponsors 403; the force may not start a variation. POST as GET."""
+    sponsor = factories.UserFactory(role="senior_sponsor", organisation=partnership.institution)
+    agency = factories.UserFactory(role="agency_liaison")
+    expected = {
+        outsider: 404,
+        agency: 404,
+        staff_member: 404,
+        administrator: 403,
+        sponsor: 403,
+        police_liaison: 403 if name == "start_variation" else 200,
+        university_liaison: 200,
+    }
+    url = reverse(f"agreements:{name}", args=[in_force.pk])
+    with on(date(2027, 11, 2)):
+        for user, status in expected.items():
+            client.force_login(user)
+            assert client.get(url).status_code == status, (user.role, "GET")
+            if status != 200:
+                assert client.post(url, {"reason": "x", "note": "x"}).status_code == status, (user.role, "POST")
+    in_force.refresh_from_db()
+    assert in_force.notice_given_at is None and not in_force.review_confirmations.exists()
+    assert not Agreement.objects.filter(varies=in_force).exists()
+
+
+def test_no_review_reminders_for_an_agreement_under_notice(in_force, police_liaison):
+    """Notice given on 1 September 2027: the review due on 1 December 2027 can no longer be
+    answered (the agreement ends that day), so nobody is reminded of it."""
+    with on(date(2027, 9, 1)):
+        services.give_notice(in_force, by=police_liaison, reason="The force is merging its teams.")
+    for day in (date(2027, 10, 2), date(2027, 11, 1), date(2027, 11, 24)):
+        sweep_on(day)
+    assert not Notification.objects.filter(kind__startswith="agreement_review_in_").exists()
+
+
+def test_review_reminders_still_go_out_without_notice(in_force):
+    sweep_on(date(2027, 10, 2))
+    assert Notification.objects.filter(kind="agreement_review_in_60_days").exists()
