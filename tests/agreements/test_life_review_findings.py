@@ -243,3 +243,12 @@ def test_no_review_reminders_for_an_agreement_under_notice(in_force, police_liai
 def test_review_reminders_still_go_out_without_notice(in_force):
     sweep_on(date(2027, 10, 2))
     assert Notification.objects.filter(kind="agreement_review_in_60_days").exists()
+
+
+def test_the_agreement_list_tells_a_variation_from_the_original(in_force, university_liaison, client):
+    """Before the fix both rows read the same title: which one is in force, which the draft?"""
+    with on(date(2027, 5, 1)):
+        services.start_variation(in_force, by=university_liaison)
+        client.force_login(university_liaison)
+        page = client.get(reverse("agreements:list")).content.decode()
+    assert f"{in_force.title} (variation 1)</a>" in page
