@@ -11,7 +11,7 @@ PDF whose task never ran (the broker was down when the last side signed).
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -380,8 +380,13 @@ def _review_source(days):
     @source(kind_)
     def find(now, batch):
         today = timezone.localdate(now)
+        # Under notice, the review is not answered (``reviews.review_state``): nobody is asked to.
+        under_notice = Agreement.objects.filter(
+            partnership=OuterRef("partnership"), status=A.IN_FORCE, notice_given_at__isnull=False
+        )
         commitments = Commitment.objects.filter(
             not_logged(kind_, OuterRef("due_on")),
+            ~Exists(under_notice),
             kind=CommitmentKind.REVIEW,
             active=True,
             due_on__gte=today + timedelta(days=low),

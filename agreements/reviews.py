@@ -79,10 +79,23 @@ def lineage(agreement) -> list[Agreement]:
 
 
 def variation_in_progress(agreement) -> Agreement | None:
-    """A variation of this agreement's original still being agreed, if any."""
+    """A variation of this agreement's original still being agreed, or signed and waiting for
+    its effective date, if any: until it is in force, no other variation starts (it would be
+    drafted from the text this one replaces) and no notice is given (the variation coming into
+    force would supersede the agreement given notice, and the notice with it)."""
     return (
         Agreement.objects.filter(varies=agreement.original)
-        .exclude(status__in=[*SIGNED_STATUSES, A.WITHDRAWN])
-        .only("pk", "title", "status", "variation_number")
+        .exclude(status__in=[A.IN_FORCE, A.SUPERSEDED, A.ENDED, A.WITHDRAWN])
+        .only("pk", "title", "status", "variation_number", "effective_date")
         .first()
     )
+
+
+def pending_message(variation, what: str) -> str:
+    """Why ``what`` waits for ``variation`` (from ``variation_in_progress``)."""
+    if variation.status == A.SIGNED:
+        return (
+            f"Variation {variation.variation_number} is signed and comes into force on "
+            f"{variation.effective_date:%-d %B %Y}: {what} once it is in force."
+        )
+    return f"Variation {variation.variation_number} of this agreement is being agreed: withdraw it before you {what}."

@@ -42,7 +42,7 @@ from .models import (
     clause_text,
     date_errors,
 )
-from .reviews import lineage, notice_ends_on, review_state, variation_in_progress
+from .reviews import lineage, notice_ends_on, pending_message, review_state, variation_in_progress
 from .text import (
     PLACEHOLDER,
     PLACEHOLDERS,
@@ -220,6 +220,7 @@ def submit_for_review(agreement, *, by, today: date | None = None) -> AgreementV
     )
     if problems:
         raise WorkflowError(" ".join(dict.fromkeys(problems.values())))
+    _require_within_kept_term(agreement)
     text = assemble(agreement)
     version = AgreementVersion.objects.create(
         agreement=agreement, number=number, text=text, sha256=text_hash(text), created_by=by
@@ -228,6 +229,19 @@ def submit_for_review(agreement, *, by, today: date | None = None) -> AgreementV
     _move(agreement, A.IN_REVIEW, by=by, comment=f"Version {number} submitted for review")
     reminders.review_requested(version)
     return version
+
+
+def _require_within_kept_term(agreement) -> None:
+    """A variation keeps the term of the agreement it varies (``term_end``): it cannot take
+    effect after that term's last day."""
+    last_day = agreement.varies.expires_on if agreement.varies_id else None
+    if last_day is None or agreement.effective_date is None:
+        return
+    _require(
+        agreement.effective_date <= last_day,
+        f"The effective date ({agreement.effective_date:%-d %B %Y}) is after the last day of the term this "
+        f"variation keeps ({last_day:%-d %B %Y}): choose a date not after it, or start a new agreement.",
+    )
 
 
 def _require_signatories(agreement) -> None:
@@ -744,10 +758,19 @@ def start_variation(agreement, *, by) -> Agreement:
         "Only the institution's liaison officers start a variation of an agreement in force.",
     )
     in_progress = variation_in_progress(agreement)
+    if in_progress is not None and in_progress.status == A.SIGNED:
+        raise WorkflowError(pending_message(in_progress, "start the next variation"))
     _require(in_progress is None, "A variation of this agreement is already being agreed: finish or withdraw it first.")
     _require(
         not Agreement.objects.filter(partnership_id=agreement.partnership_id, status__in=IN_PROGRESS_STATUSES).exists(),
         "This partnership already has an agreement in progress: finish or withdraw it first.",
+    )
+    # A new agreement signed and waiting for its effective date replaces this one then: a
+    # variation of this one would come into force after it, and replace it with this text.
+    _require(
+        not Agreement.objects.filter(partnership_id=agreement.partnership_id, status=A.SIGNED).exists(),
+        "This partnership has an agreement signed and waiting for its effective date: vary that one once it is "
+        "in force.",
     )
     original = agreement.original
     number = len(lineage(agreement))  # the original and its signed variations: the next number
@@ -811,10 +834,9 @@ def give_notice(agreement, *, by, reason: str, today: date | None = None) -> Agr
     the day after (``end_on_notice``)."""
     agreement = _locked(agreement)
     _require(permissions.can_give_notice(by, agreement), "Only a party's liaison officers give notice to end it.")
-    _require(
-        variation_in_progress(agreement) is None,
-        "A variation of this agreement is being agreed: withdraw it before giving notice to end.",
-    )
+    in_progress = variation_in_progress(agreement)
+    if in_progress is not None:
+        raise WorkflowError(pending_message(in_progress, "give notice to end"))
     reason = _required_reason(reason, "Say why you give notice, so the other side knows.")
     today = today or timezone.localdate()
     agreement.ends_on = notice_ends_on(agreement, today)

@@ -65,6 +65,8 @@ from partnerships.filters import SORTS
 from partnerships.models import (
     ActionStatus,
     AgencyInvitation,
+    Commitment,
+    CommitmentKind,
     EngagementKind,
     FocusArea,
     LawfulBasis,
@@ -935,6 +937,22 @@ FORMS = [
         fields=lambda f: {"reason": TEXT},
     ),
     FormCase(
+        "answer_review",
+        "agreements:answer_review",
+        "police_liaison",
+        kwargs=lambda f: {"pk": f.review_open.pk},
+        base=lambda f: {"note": "Reviewed at the strategic meeting."},
+        fields=lambda f: {"note": TEXT},
+    ),
+    FormCase(
+        "give_notice",
+        "agreements:give_notice",
+        "police_liaison",
+        kwargs=lambda f: {"pk": f.in_force.pk},
+        base=lambda f: {"reason": "The force is merging its campus teams."},
+        fields=lambda f: {"reason": TEXT},
+    ),
+    FormCase(
         "template_clause_edit",
         "agreements:template_clause_edit",
         "administrator",
@@ -1416,6 +1434,7 @@ NOT_FORMS = {
     "two_factor_off": "a button: posts no fields",
     "people:invitation_resend": "a confirmation: posts no fields",
     "people:invitation_withdraw": "a confirmation: posts no fields",
+    "agreements:start_variation": "a confirmation: posts no fields",
     "people:deactivate": "a confirmation: posts no fields",
     "people:reactivate": "a confirmation: posts no fields",
 }
@@ -1442,6 +1461,15 @@ def proposal(police_force, police_liaison):
     return factories.PartnershipFactory(
         institution=college, police_force=police_force, status="proposed", police_accepted_at=None
     )
+
+
+@pytest.fixture
+def review_open(in_force):
+    """The memorandum in force with its scheduled review due in ten days: open to answers."""
+    Commitment.objects.filter(partnership=in_force.partnership, kind=CommitmentKind.REVIEW, active=True).update(
+        due_on=timezone.localdate() + timedelta(days=10)
+    )
+    return in_force
 
 
 @pytest.fixture
@@ -1805,6 +1833,8 @@ ESCAPED = [
     ("sign", "position", None),
     ("decline_signing", "reason", None),
     ("withdraw", "reason", None),
+    ("answer_review", "note", None),
+    ("give_notice", "reason", None),
     ("training_feedback", "comments", None),
     ("people_invite", "first_name", None),
     ("people_invite", "last_name", None),
