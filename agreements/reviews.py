@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 from django.utils import timezone
 
 from partnerships.models import Commitment, CommitmentKind
@@ -48,9 +49,13 @@ def review_state(agreement, today: date | None = None) -> ReviewState | None:
     today = today or timezone.localdate()
     due_on = commitment.due_on
     opens_on = due_on - timedelta(days=REVIEW_OPENS_DAYS)
+    # A review half answered before a variation came into force is still half answered.
+    original = agreement.original
     answers = {
         answer.side: answer
-        for answer in agreement.review_confirmations.filter(due_on=due_on).select_related("confirmed_by__organisation")
+        for answer in ReviewConfirmation.objects.filter(
+            Q(agreement=original) | Q(agreement__varies=original), due_on=due_on
+        ).select_related("confirmed_by__organisation")
     }
     return ReviewState(
         due_on=due_on, opens_on=opens_on, is_open=today >= opens_on, overdue=today > due_on, answers=answers

@@ -234,8 +234,13 @@ def submit_for_review(agreement, *, by, today: date | None = None) -> AgreementV
 def _require_within_kept_term(agreement) -> None:
     """A variation keeps the term of the agreement it varies (``term_end``): it cannot take
     effect after that term's last day."""
-    last_day = agreement.varies.expires_on if agreement.varies_id else None
-    if last_day is None or agreement.effective_date is None:
+    if not agreement.varies_id:
+        return
+    # The term clause states the original's dates, so a variation's own date must be chosen.
+    if agreement.effective_date is None:
+        raise WorkflowError({"effective_date": "Choose the date the variation takes effect before submitting it."})
+    last_day = agreement.varies.expires_on
+    if last_day is None:
         return
     _require(
         agreement.effective_date <= last_day,
@@ -632,17 +637,30 @@ def _enter_into_force(agreement, *, by, comment):
         _move(previous, A.SUPERSEDED, by=by, comment=f"Superseded by {replaced_by}")
         agreement.supersedes = previous
         agreement.save(update_fields=["supersedes", "updated_at"])
+    commitments = {
+        CommitmentKind.MEETINGS: agreement.meeting_months,
+        CommitmentKind.STATISTICS: agreement.statistics_months,
+        CommitmentKind.TRAINING: agreement.training_months,
+        CommitmentKind.REVIEW: agreement.review_months,
+    }
+    if agreement.varies_id and previous is not None:
+        # A variation changes the text, not the agreement: the partnership has been under it
+        # since the original came into force, and what it committed to keeps its dates.
+        partnership_services.record_agreement_varied(
+            agreement.partnership,
+            since=agreement.effective_date or timezone.localdate(),
+            source=str(agreement),
+            source_url=agreement.get_absolute_url(),
+            commitments=commitments,
+            by=by,
+        )
+        return
     partnership_services.record_agreement_in_force(
         agreement.partnership,
         since=agreement.effective_date or timezone.localdate(),
         source=agreement.title,
         source_url=agreement.get_absolute_url(),
-        commitments={
-            CommitmentKind.MEETINGS: agreement.meeting_months,
-            CommitmentKind.STATISTICS: agreement.statistics_months,
-            CommitmentKind.TRAINING: agreement.training_months,
-            CommitmentKind.REVIEW: agreement.review_months,
-        },
+        commitments=commitments,
         by=by,
     )
 

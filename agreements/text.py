@@ -86,8 +86,12 @@ def _contact(contact):
 
 
 def placeholder_values(agreement) -> dict:
-    """What each placeholder stands for in this agreement; None where it is not filled in yet."""
+    """What each placeholder stands for in this agreement; None where it is not filled in yet.
+
+    A variation keeps the term of the agreement it varies: its term clause states that term, from
+    the original's effective date (its own date of effect is in its details and signed PDF)."""
     p = agreement.partnership
+    term_start = agreement.varies if agreement.varies_id else agreement
     return {
         "institution": p.institution.name,
         "police_force": p.police_force.name,
@@ -99,11 +103,15 @@ def placeholder_values(agreement) -> dict:
         "meeting_frequency": _months(agreement.meeting_months),
         "statistics_frequency": _months(agreement.statistics_months),
         "training_frequency": _months(agreement.training_months),
-        "effective_date": f"{agreement.effective_date:%-d %B %Y}" if agreement.effective_date else None,
-        "term": _months(agreement.term_months, "1 month", "{n} months"),
+        "effective_date": _date(term_start.effective_date),
+        "term": _months(term_start.term_months, "1 month", "{n} months"),
         "review_interval": _months(agreement.review_months, "month", "{n} months"),
         "notice_period": _months(agreement.notice_months, "1 month's notice", "{n} months' notice"),
     }
+
+
+def _date(day):
+    return f"{day:%-d %B %Y}" if day else None
 
 
 def fill(text: str, values: dict) -> str:

@@ -487,6 +487,36 @@ def record_agreement_in_force(partnership, *, since: date, source: str, source_u
 
 
 @transaction.atomic
+def record_agreement_varied(partnership, *, since: date, source: str, source_url: str, commitments: dict, by=None):
+    """A variation of the agreement in force came into force on ``since``: the partnership has
+    been under the agreement since it first came into force, and each commitment it keeps goes on
+    from when it was last met (at its new interval, if that changed). A kind it adds starts on
+    ``since``; a kind it drops stops."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    kept = {c.kind: c for c in Commitment.objects.select_for_update().filter(partnership=partnership, active=True)}
+    for kind, commitment in kept.items():
+        months = commitments.get(kind)
+        if not months:
+            commitment.active = False
+            commitment.save(update_fields=["active"])
+            continue
+        commitment.every_months, commitment.source, commitment.source_url = months, source, source_url
+        commitment.set_due_date()
+        commitment.save(update_fields=["every_months", "source", "source_url", "due_on"])
+    created = [
+        Commitment(
+            partnership=partnership, kind=kind, every_months=months, since=since, source=source, source_url=source_url
+        )
+        for kind, months in commitments.items()
+        if months and kind not in kept
+    ]
+    for commitment in created:
+        commitment.set_due_date()
+    Commitment.objects.bulk_create(created)
+    stored_health.store([partnership.pk], partnership=partnership)
+
+
+@transaction.atomic
 def record_agreement_ended(partnership, *, source: str, by=None):
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     partnership.agreement_in_force_since = None

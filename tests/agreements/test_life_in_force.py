@@ -247,3 +247,32 @@ def test_the_pages_of_an_agreement_in_force(in_force, university_liaison, police
         page = client.get(url).content.decode()
     assert "Fine." not in page and "confirmed for" not in page
     assert "Review, variations" not in page or "Term, review and variations" in page
+
+
+def test_a_variation_keeps_the_commitments_dates_and_a_half_answered_review(
+    in_force, university_liaison, police_liaison, partnership
+):
+    meetings = Commitment.objects.get(partnership=partnership, kind=CommitmentKind.MEETINGS, active=True)
+    assert meetings.due_on == date(2027, 3, 1)  # every 3 months from 1 December 2026
+    with on(date(2027, 11, 1)):
+        services.confirm_review(in_force, by=police_liaison)
+        variation = services.start_variation(in_force, by=university_liaison)
+        variation.effective_date = date(2027, 11, 1)
+        variation.meeting_months = 2
+        services.save_details(variation, fields=["effective_date", "meeting_months"], by=university_liaison)
+        services.submit_for_review(variation, by=university_liaison)
+        services.approve(variation, by=police_liaison)
+        sign_both(variation, police_liaison, university_liaison)
+    variation.refresh_from_db()
+    assert variation.status == A.IN_FORCE
+    partnership.refresh_from_db()
+    assert partnership.agreement_in_force_since == EFFECTIVE
+    assert review_due(partnership) == date(2027, 12, 1)  # unchanged by the variation
+    meetings = Commitment.objects.get(partnership=partnership, kind=CommitmentKind.MEETINGS, active=True)
+    assert meetings.every_months == 2 and meetings.due_on == date(2027, 2, 1)  # the new interval, from the start
+    # The force answered the review before the variation; the university's answer completes it.
+    with on(date(2027, 11, 20)):
+        with pytest.raises(WorkflowError, match="already answered"):
+            services.confirm_review(variation, by=police_liaison)
+        services.confirm_review(variation, by=university_liaison)
+    assert review_due(partnership) == date(2028, 11, 20)

@@ -134,7 +134,6 @@ def test_a_variation_cannot_take_effect_after_the_term_it_keeps(in_force, univer
             services.submit_for_review(variation, by=university_liaison)
 
 
-@pytest.mark.xfail(strict=True, reason="Not fixed: the term clause of a variation fills {term} from {effective_date}")
 def test_a_variations_signed_text_states_the_term_it_keeps(in_force, university_liaison, police_liaison):
     """The variation keeps the original's term (to 30 November 2028), but its term clause said
     "24 months from 1 May 2027", a term to 30 April 2029: the signed text and the record disagree."""
@@ -151,7 +150,6 @@ def test_a_variations_signed_text_states_the_term_it_keeps(in_force, university_
     assert "24 months from 1 May 2027" not in term["text"]
 
 
-@pytest.mark.xfail(strict=True, reason="Not fixed: record_agreement_in_force restarts the record for a variation")
 def test_a_variation_in_force_keeps_the_date_the_agreement_came_into_force(
     in_force, university_liaison, police_liaison, partnership
 ):

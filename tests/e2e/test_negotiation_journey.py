@@ -8,8 +8,8 @@ version 2. On version 2 the review page marks the three clauses as changed, the 
 stays invisible to the university, the carried thread says it was raised on version 1, and the
 force resolves its thread and approves with the proposal's thread acknowledged. The signatories
 then sign in the order chosen (the force first), and the signed PDF ends with the signing record
-of the whole negotiation, without the force's internal thread. A second journey declines a proposed wording, refused first without a reason. Every page is checked
-with axe and at 390 px.
+of the whole negotiation, without the force's internal thread. A second journey declines a
+proposed wording, refused first without a reason. Every page is checked with axe and at 390 px.
 """
 
 import io
