@@ -169,7 +169,7 @@ class InstitutionFilter(FilterForm):
 
 
 class ComplianceFilter(InstitutionFilter):
-    """The compliance matrix's people (``training.compliance.Matrix.people``), by name and status, in SQL."""
+    """The compliance matrix's people (``training.compliance.Matrix.listed``), by name and status, in SQL."""
 
     q = forms.CharField(
         label="Name", required=False, widget=forms.TextInput(attrs={"placeholder": "Name, username or email"})

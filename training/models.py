@@ -144,6 +144,13 @@ class Session(models.Model):
             models.Index(fields=["course", "starts_at"]),
             # The session list's order: a page of it reads 25 index entries, not every session.
             models.Index(fields=["starts_at", "id"], name="training_session_in_order"),
+            # A course's scheduled sessions from a day on: the compliance matrix's "booked" date of
+            # each row shown (without it, each lookup read every scheduled session's index entry).
+            models.Index(
+                fields=["course", "starts_at"],
+                condition=Q(status="scheduled"),
+                name="training_session_scheduled",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
