@@ -3,9 +3,11 @@
 An institution's ``TrainingNeed`` rows say "people in this role need this course, and again
 every N months" (N from the need, else the course's refresher interval; none means done for
 good). ``compliance_matrix`` turns them into one row per active member and one column per
-required course, in a fixed number of queries however many people there are. The database
-works out each person's latest attended session and next booked one per course, and the status
-they give, so it counts, filters and pages the people; Python makes the cells of the rows shown.
+required course, in a fixed number of queries however many people there are. The page's
+counts read the number of people per role and the latest attendance of each attendee of the
+required courses, and the status filter compares people with those attendances, so their work
+grows with the attendances rather than with people times courses; the database filters and
+pages the people, and Python makes the cells of the rows shown.
 
 Who may see or change this is decided here too, in small named predicates: the page is an
 institution's own business, so only its university liaison officers (and administrators) see
@@ -536,9 +538,10 @@ def _status(column) -> str:
 def compliance_matrix(institution, today: date) -> tuple[list[Row], list[Column]]:
     """Every active member of ``institution`` against the courses its needs require, as of ``today``.
 
-    Three queries whatever the size of the institution: the needs, the people with their facts,
-    and the counts of each status per course (in SQL). A course not required of a person's role
-    is ``Not required`` in their row. The page uses ``Matrix`` itself, to make only the rows it shows.
+    Three queries whatever the size of the institution: the needs, the people with their facts
+    (subqueries per person), and the counts of each status per course (``Matrix.counted``). A
+    course not required of a person's role is ``Not required`` in their row. The page uses
+    ``Matrix`` itself, to make only the rows it shows.
     """
     matrix = Matrix(institution, today)
     if not matrix.columns:
