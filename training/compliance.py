@@ -3,9 +3,11 @@
 An institution's ``TrainingNeed`` rows say "people in this role need this course, and again
 every N months" (N from the need, else the course's refresher interval; none means done for
 good). ``compliance_matrix`` turns them into one row per active member and one column per
-required course, in a fixed number of queries however many people there are. The database
-works out each person's latest attended session and next booked one per course, and the status
-they give, so it counts, filters and pages the people; Python makes the cells of the rows shown.
+required course, in a fixed number of queries however many people there are. The page's
+counts read the number of people per role and the latest attendance of each attendee of the
+required courses, and the status filter compares people with those attendances, so their work
+grows with the attendances rather than with people times courses; the database filters and
+pages the people, and Python makes the cells of the rows shown.
 
 Who may see or change this is decided here too, in small named predicates: the page is an
 institution's own business, so only its university liaison officers (and administrators) see
@@ -18,9 +20,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Case, CharField, Count, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.models import Role, User
 
@@ -184,11 +200,14 @@ def _start_of_day_after(day: date) -> datetime:
 class Matrix:
     """An institution's matrix as of ``today``: its columns, and its people as a queryset.
 
-    Each person's facts per column (the end of the latest attended session, the start of the next
-    booked one) and status come from the database as annotations, so the page counts statuses,
-    filters and pages in SQL and makes cells only for the rows it shows. ``_cell`` turns the
-    same facts into the cell the page shows, and the database's status agrees with it
-    (``_status_of`` compares the attendance with the days ``_last_day_expiring_by`` works out).
+    The page counts statuses, filters and pages in SQL and makes cells only for the rows it
+    shows. The counts and the status filter read the attendances of the columns' courses once
+    for the whole institution (``counted``, ``with_status``): their work grows with those
+    attendances, not with a subquery per person and column. The rows shown get each column's
+    facts (the end of the latest attended session, the start of the next booked one) as
+    subqueries (``values``), and ``_cell`` turns them into the cells. Every route gives a status
+    by the same rule: the attendance compared with the last days ``_last_day_expiring_by``
+    works out (``_thresholds``); ``people`` has the same status per person as annotations.
     """
 
     def __init__(self, institution, today: date):
@@ -202,12 +221,21 @@ class Matrix:
         # role -> {course id: interval}; a course missing from a role's plan is not required of it.
         self.required = {role: _required_of(role, by_role) for role in Role.values}
         self.by_role = by_role
-        people = User.objects.filter(organisation=institution, is_active=True).order_by("last_name", "first_name", "pk")
+        self.everyone = User.objects.filter(organisation=institution, is_active=True)
         if not self.columns:
-            people = people.none()
-        # Only the statuses: each is one small subquery per person, and the facts behind them are
-        # fetched (by ``values``) for the rows shown only.
-        self.people = people.annotate(**{_status(column): self._status_of(column) for column in self.columns})
+            self.everyone = self.everyone.none()
+        self.total: int | None = None  # the number of people, once ``counted`` has counted them
+        self._thresholds_of: dict[int, tuple[datetime, datetime]] = {}
+        # The people in the page's order; ``with_status`` and ``matching`` narrow them, ``values``
+        # fetches the facts of the rows shown.
+        self.listed = self.everyone.order_by("last_name", "first_name", "pk")
+
+    @cached_property
+    def people(self):
+        """``listed`` with each column's status as an annotation (``_status_of``): a subquery per
+        person and column, so the page does not use it; the tests compare ``counted`` and
+        ``with_status`` with it."""
+        return self.listed.annotate(**{_status(column): self._status_of(column) for column in self.columns})
 
     # What the database works out
 
@@ -232,20 +260,36 @@ class Matrix:
             booked.order_by().values("attendee").annotate(next_start=Min("session__starts_at")).values("next_start")
         )
 
+    def _roles_by_interval(self, column) -> dict[int | None, list[str]]:
+        """The roles that ``column``'s course is required of, by the interval that applies to them."""
+        by_interval: dict[int | None, list[str]] = {}
+        for role in Role.values:
+            if column.course_id in self.required[role]:
+                by_interval.setdefault(self.required[role][column.course_id], []).append(role)
+        return by_interval
+
+    def _thresholds(self, interval: int) -> tuple[datetime, datetime]:
+        """Attendance that ended before the first is overdue, before the second due soon (``_cell``'s rules)."""
+        if interval not in self._thresholds_of:
+            soon = self.today + timedelta(days=DUE_SOON_DAYS)
+            self._thresholds_of[interval] = (
+                _start_of_day_after(_last_day_expiring_by(self.today, interval)),
+                _start_of_day_after(_last_day_expiring_by(soon, interval)),
+            )
+        return self._thresholds_of[interval]
+
     def _status_of(self, column):
         """The status of each person's cell in ``column``, as ``_cell`` decides it.
 
         Which interval applies depends on the person's role, so a CASE on the role picks one
         subquery; that subquery takes the latest attendance and compares it with the last days
-        whose expiry is today or within ``DUE_SOON_DAYS`` (no attendance: "never").
+        whose expiry is today or within ``DUE_SOON_DAYS`` (no attendance: "never"). A subquery per
+        person: the page counts and filters with ``counted`` and ``with_status`` instead, which
+        read only the attendances of the columns' courses; this is what the tests compare them with.
         """
-        by_interval: dict[int | None, list[str]] = {}
-        for role in Role.values:
-            if column.course_id in self.required[role]:
-                by_interval.setdefault(self.required[role][column.course_id], []).append(role)
         cases = [
             When(role__in=roles, then=Coalesce(self._attended_status(column.course_id, interval), Value(Status.NEVER)))
-            for interval, roles in by_interval.items()
+            for interval, roles in self._roles_by_interval(column).items()
         ]
         return Case(*cases, default=Value(Status.NOT_REQUIRED), output_field=CharField())
 
@@ -258,9 +302,7 @@ class Matrix:
         if interval is None:
             status = Value(Status.DONE)
         else:
-            overdue_before = _start_of_day_after(_last_day_expiring_by(self.today, interval))
-            soon = self.today + timedelta(days=DUE_SOON_DAYS)
-            soon_before = _start_of_day_after(_last_day_expiring_by(soon, interval))
+            overdue_before, soon_before = self._thresholds(interval)
             status = Case(
                 When(last_end__lt=overdue_before, then=Value(Status.OVERDUE)),
                 When(last_end__lt=soon_before, then=Value(Status.DUE_SOON)),
@@ -269,12 +311,47 @@ class Matrix:
             )
         return Subquery(latest.annotate(status=status).values("status"), output_field=CharField())
 
+    def _attendees(self, course_id, interval: int | None = None, status: str | None = None):
+        """The ids of everyone whose latest attendance of ``course_id`` gives ``status`` under
+        ``interval`` (any status if None): one grouped query of that course's attendances, which
+        the database runs once for the whole list rather than once per person."""
+        latest = (
+            Booking.objects.filter(status=BookingStatus.ATTENDED, session__course_id=course_id)
+            .order_by()
+            .values("attendee_id")
+            .annotate(last_end=Max("session__ends_at"))
+        )
+        if status is not None and interval is not None:
+            overdue_before, soon_before = self._thresholds(interval)
+            latest = {
+                Status.OVERDUE: latest.filter(last_end__lt=overdue_before),
+                Status.DUE_SOON: latest.filter(last_end__gte=overdue_before, last_end__lt=soon_before),
+                Status.DONE: latest.filter(last_end__gte=soon_before),
+            }[status]
+        return latest.values("attendee_id")
+
     def with_status(self, people, status: str):
-        """``people`` with at least one cell in ``status``."""
+        """``people`` with at least one cell in ``status``.
+
+        For each column and the roles it is required of: "never" is not among the course's
+        attendees, the others are among those whose latest attendance gives that status. Each
+        is a subquery of one course's attendances that does not depend on the person, so the
+        database works it out once and looks each person up in it.
+        """
         anywhere = Q()
         for column in self.columns:
-            anywhere |= Q(**{_status(column): status})
-        return people.filter(anywhere) if self.columns else people
+            by_interval = self._roles_by_interval(column)
+            if status == Status.NEVER:
+                roles = [role for roles in by_interval.values() for role in roles]
+                anywhere |= Q(role__in=roles) & ~Q(pk__in=self._attendees(column.course_id))
+                continue
+            for interval, roles in by_interval.items():
+                if interval is None and status != Status.DONE:
+                    continue  # done for good once attended
+                anywhere |= Q(role__in=roles, pk__in=self._attendees(column.course_id, interval, status))
+        if not self.columns:
+            return people
+        return people.filter(anywhere) if anywhere else people.none()
 
     def matching(self, people, text: str):
         """``people`` whose "first last username email" contains ``text`` (case aside)."""
@@ -286,64 +363,113 @@ class Matrix:
     def counted(self) -> list[Column]:
         """The columns with their counts of each status over everyone, in one query.
 
-        The database counts the people with each combination of statuses (a GROUP BY, so each
-        person's statuses are worked out once); the few combinations are added up per column.
+        The query reads the number of people in each role, and the latest attendance of each
+        person who attended a column's course (a few rows per attendee, however many people
+        never did); Python gives each attendance its status by the person's role (``_thresholds``,
+        the rules of ``_status_of``) and counts "never" as the rest of the roles required.
         """
         if not self.columns:
             return []
-        names = [_status(column) for column in self.columns]
+        course_ids = [column.course_id for column in self.columns]
+        no_course, no_end = Value(None, output_field=IntegerField()), Value(None, output_field=DateTimeField())
+        by_role = (
+            self.everyone.order_by()
+            .values("role")
+            .annotate(course_id=no_course, last_end=no_end, n=Count("pk"))
+            .values_list("role", "course_id", "last_end", "n")
+        )
+        attended = (
+            Booking.objects.filter(
+                status=BookingStatus.ATTENDED, session__course_id__in=course_ids, attendee__in=self.everyone
+            )
+            .order_by()
+            .values("attendee_id", "attendee__role", "session__course_id")
+            .annotate(last_end=Max("session__ends_at"), n=Value(1, output_field=IntegerField()))
+            .values_list("attendee__role", "session__course_id", "last_end", "n")
+        )
+        people_in_role: Counter = Counter()
+        attendees: Counter = Counter()  # (course id, role) -> people who attended it
+        columns = {column.course_id: column for column in self.columns}
         for column in self.columns:
             column.counts = Counter()
-        for combination in self.people.order_by().values(*names).annotate(n=Count("pk")):
-            for column, name in zip(self.columns, names, strict=True):
-                column.counts[combination[name]] += combination["n"]
-        for column in self.columns:
-            column.counts.pop(Status.NOT_REQUIRED, None)
+        for role, course_id, last_end, n in by_role.union(attended, all=True):
+            if course_id is None:
+                people_in_role[role] += n
+                continue
+            required = self.required.get(role) or _required_of(role, self.by_role)
+            if course_id not in required:
+                continue  # not required of this role: "not required" is not counted
+            attendees[course_id, role] += 1
+            columns[course_id].counts[self._attended_status_of(last_end, required[course_id])] += 1
+        for role, n in people_in_role.items():
+            required = self.required.get(role) or _required_of(role, self.by_role)
+            for course_id in required:
+                columns[course_id].counts[Status.NEVER] += n - attendees[course_id, role]
+        self.total = sum(people_in_role.values())
         return self.columns
+
+    def _attended_status_of(self, last_end: datetime, interval: int | None) -> str:
+        """What ``_attended_status`` says of an attendance that ended at ``last_end``."""
+        if interval is None:
+            return Status.DONE
+        overdue_before, soon_before = self._thresholds(interval)
+        if last_end < overdue_before:
+            return Status.OVERDUE
+        return Status.DUE_SOON if last_end < soon_before else Status.DONE
 
     # What Python makes of the rows shown
 
     def values(self, people):
         """``people`` as the tuples ``rows`` takes: the person's fields, then each column's two facts
-        (the end of the latest attended session, the start of the next booked one)."""
+        (the end of the latest attended session, the start of the next booked one), as two
+        subqueries per person and column (``compliance_matrix``; the page uses ``listing``)."""
         facts = {}
         for column in self.columns:
             facts[_last(column)] = self._last_attended(column.course_id)
             facts[_next(column)] = self._next_booked(column.course_id)
         return people.annotate(**facts).values_list(*PERSON_FIELDS, *facts)
 
-    def all_rows(self, people) -> list[Row]:
-        """The rows of all ``people`` (the CSV export), their facts read in two grouped queries
-        rather than two subqueries per person."""
-        people = list(people.values_list(*PERSON_FIELDS))
-        bookings = Booking.objects.filter(
-            attendee__in=[person[0] for person in people], session__course_id__in=[c.course_id for c in self.columns]
-        ).order_by()
-        last = {
-            (attendee_id, course_id): value
-            for attendee_id, course_id, value in bookings.filter(status=BookingStatus.ATTENDED)
-            .values("attendee_id", "session__course_id")
-            .annotate(last_end=Max("session__ends_at"))
-            .values_list("attendee_id", "session__course_id", "last_end")
-        }
+    def listing(self, people) -> "Listing":
+        """``people`` for the page's paginator: a page is read as the tuples ``rows`` takes."""
+        return Listing(self, people, self.total if people is self.listed else None)
+
+    def with_facts(self, people: list[tuple]) -> list[tuple]:
+        """``people`` (tuples of ``PERSON_FIELDS``), each followed by the two facts of each column
+        (as ``values`` gives them), read in one grouped query of these people's bookings."""
+        if not people:
+            return []
         start_of_today = datetime.combine(self.today, time.min, tzinfo=timezone.get_current_timezone())
-        booked = bookings.filter(
-            status=BookingStatus.BOOKED, session__status=SessionStatus.SCHEDULED, session__starts_at__gte=start_of_today
+        attended = Q(status=BookingStatus.ATTENDED)
+        booked = Q(
+            status=BookingStatus.BOOKED,
+            session__status=SessionStatus.SCHEDULED,
+            session__starts_at__gte=start_of_today,
         )
-        upcoming = {
-            (attendee_id, course_id): value
-            for attendee_id, course_id, value in booked.values("attendee_id", "session__course_id")
-            .annotate(next_start=Min("session__starts_at"))
-            .values_list("attendee_id", "session__course_id", "next_start")
-        }
-        values = []
-        for person in people:
-            facts = []
-            for column in self.columns:
-                key = (person[0], column.course_id)
-                facts += [last.get(key), upcoming.get(key)]
-            values.append((*person, *facts))
-        return self.rows(values)
+        bookings = (
+            Booking.objects.filter(
+                attended | booked,
+                attendee__in=[person[0] for person in people],
+                session__course_id__in=[column.course_id for column in self.columns],
+            )
+            .order_by()
+            .values("attendee_id", "session__course_id")
+            .annotate(
+                last_end=Max("session__ends_at", filter=attended),
+                next_start=Min("session__starts_at", filter=booked),
+            )
+            .values_list("attendee_id", "session__course_id", "last_end", "next_start")
+        )
+        facts = {(attendee_id, course_id): pair for attendee_id, course_id, *pair in bookings}
+        none = (None, None)
+        return [
+            (*person, *(fact for column in self.columns for fact in facts.get((person[0], column.course_id), none)))
+            for person in people
+        ]
+
+    def all_rows(self, people) -> list[Row]:
+        """The rows of all ``people`` (the CSV export), their facts read in one grouped query
+        rather than two subqueries per person."""
+        return self.rows(self.with_facts(list(people.values_list(*PERSON_FIELDS))))
 
     def rows(self, values) -> list[Row]:
         """The rows of ``values`` (from ``values``), with the cells the page shows."""
@@ -377,6 +503,26 @@ class Matrix:
         return rows
 
 
+class Listing:
+    """The people of the page, as its paginator takes them: their number (known already when
+    ``counted`` has counted everyone, so the unfiltered page does not count them again), and a
+    page of them as the tuples ``Matrix.rows`` takes, the facts read for that page's people only."""
+
+    def __init__(self, matrix: Matrix, people, count: int | None = None):
+        self.matrix, self.people, self.number = matrix, people, count
+
+    def count(self) -> int:
+        if self.number is None:
+            self.number = self.people.count()
+        return self.number
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[tuple]:
+        return self.matrix.with_facts(list(self.people[key].values_list(*PERSON_FIELDS)))
+
+
 def _last(column) -> str:
     return f"last_end_{column.course_id}"
 
@@ -392,11 +538,12 @@ def _status(column) -> str:
 def compliance_matrix(institution, today: date) -> tuple[list[Row], list[Column]]:
     """Every active member of ``institution`` against the courses its needs require, as of ``today``.
 
-    Three queries whatever the size of the institution: the needs, the people with their facts,
-    and the counts of each status per course (in SQL). A course not required of a person's role
-    is ``Not required`` in their row. The page uses ``Matrix`` itself, to make only the rows it shows.
+    Three queries whatever the size of the institution: the needs, the people with their facts
+    (subqueries per person), and the counts of each status per course (``Matrix.counted``). A
+    course not required of a person's role is ``Not required`` in their row. The page uses
+    ``Matrix`` itself, to make only the rows it shows.
     """
     matrix = Matrix(institution, today)
     if not matrix.columns:
         return [], []
-    return matrix.rows(matrix.values(matrix.people)), matrix.counted()
+    return matrix.rows(matrix.values(matrix.listed)), matrix.counted()

@@ -25,15 +25,20 @@ class Availability:
     CHOICES = [("", "Any"), (PLACES, "Has places"), (WAITLIST, "Full (waitlist only)")]
 
 
+NOT_OFFERED = {"invalid_choice": "Select a valid choice. That choice is not one of the available choices."}
+
+
 class SessionFilter(FilterForm):
     """The session list: upcoming sessions soonest first, or with past ones most recent first."""
 
     q = forms.CharField(label="Search by course or provider", required=False, max_length=200)
-    course = forms.ModelChoiceField(
-        queryset=Course.objects.none(), required=False, empty_label="Any course", widget=QuickSelect
+    # Choices of (pk, name) pairs rather than model choice fields: the list offers every visible
+    # course, and making a model instance of each (through a server-side cursor) was a fifth of the page.
+    course = forms.TypedChoiceField(
+        label="Course", required=False, coerce=int, widget=QuickSelect, error_messages=NOT_OFFERED
     )
-    provider = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, empty_label="Any provider", widget=QuickSelect
+    provider = forms.TypedChoiceField(
+        label="Provider", required=False, coerce=int, widget=QuickSelect, error_messages=NOT_OFFERED
     )
     date_from = forms.DateField(label="From", required=False, widget=DateInput())
     date_to = forms.DateField(label="To", required=False, widget=DateInput())
@@ -47,11 +52,10 @@ class SessionFilter(FilterForm):
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
-        courses = Course.objects.visible_to(user).order_by("title")
-        self.fields["course"].queryset = courses.only("pk", "title")
-        self.fields["provider"].queryset = Organisation.objects.filter(pk__in=courses.values("provider_id")).only(
-            "pk", "name"
-        )
+        courses = Course.objects.visible_to(user)
+        self.fields["course"].choices = [("", "Any course"), *courses.order_by("title").values_list("pk", "title")]
+        providers = Organisation.objects.filter(pk__in=courses.values("provider_id")).order_by("name")
+        self.fields["provider"].choices = [("", "Any provider"), *providers.values_list("pk", "name")]
 
     def clean(self):
         cleaned = super().clean()
@@ -64,11 +68,11 @@ class SessionFilter(FilterForm):
     def include_past(self) -> bool:
         return bool(self.values.get("past"))
 
-    def filter_course(self, queryset, course):
-        return queryset.filter(course=course)
+    def filter_course(self, queryset, pk):
+        return queryset.filter(course_id=pk)
 
-    def filter_provider(self, queryset, provider):
-        return queryset.filter(course__provider=provider)
+    def filter_provider(self, queryset, pk):
+        return queryset.filter(course__provider_id=pk)
 
     def filter_date_from(self, queryset, day):
         return queryset.filter(starts_at__gte=start_of_day(day))
@@ -169,7 +173,7 @@ class InstitutionFilter(FilterForm):
 
 
 class ComplianceFilter(InstitutionFilter):
-    """The compliance matrix's people (``training.compliance.Matrix.people``), by name and status, in SQL."""
+    """The compliance matrix's people (``training.compliance.Matrix.listed``), by name and status, in SQL."""
 
     q = forms.CharField(
         label="Name", required=False, widget=forms.TextInput(attrs={"placeholder": "Name, username or email"})

@@ -6,6 +6,7 @@ partnership with; a booking is one person's place, or their place on the waitlis
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Ou
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core.scoping import ScopedQuerySet
 from partnerships.models import Organisation, Partnership, Unit
@@ -84,11 +86,14 @@ class SessionStatus(models.TextChoices):
 class SessionQuerySet(ScopedQuerySet):
     def scope_for(self, user) -> Q:
         own = user.organisation_id
-        offered_to_us = Q(
-            offered_to__institution_id=own,
-            offered_to__institution_accepted_at__isnull=False,
-            offered_to__police_accepted_at__isnull=False,
-        ) | Q(offered_to__isnull=True, course__provider_id__in=partner_forces_of(own))
+        # The partnerships as a subquery (a few of them, by index), not a join: with a join, a
+        # count of the visible sessions read all 10,000 partnerships of the national data.
+        accepted_offers = Partnership.objects.filter(
+            institution_id=own, institution_accepted_at__isnull=False, police_accepted_at__isnull=False
+        ).values("pk")
+        offered_to_us = Q(offered_to__in=accepted_offers) | Q(
+            offered_to__isnull=True, course__provider_id__in=partner_forces_of(own)
+        )
         return Q(course__provider_id=own) | offered_to_us
 
     def upcoming(self, now=None):
@@ -110,6 +115,15 @@ class SessionQuerySet(ScopedQuerySet):
         return self.annotate(places_taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)).annotate(
             places_left=ExpressionWrapper(F("capacity") - F("places_taken"), output_field=IntegerField())
         )
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    start_iso: str  # 2026-12-03T09:30:00+00:00
+    start_day: str  # Thu 3 Dec 2026
+    start_time: str  # 09:30
+    end_day: str  # Fri 4 Dec, when it ends on a later day than it starts; else empty
+    end_time: str
 
 
 class Session(models.Model):
@@ -144,6 +158,13 @@ class Session(models.Model):
             models.Index(fields=["course", "starts_at"]),
             # The session list's order: a page of it reads 25 index entries, not every session.
             models.Index(fields=["starts_at", "id"], name="training_session_in_order"),
+            # A course's scheduled sessions from a day on: the compliance matrix's "booked" date of
+            # each row shown (without it, each lookup read every scheduled session's index entry).
+            models.Index(
+                fields=["course", "starts_at"],
+                condition=Q(status="scheduled"),
+                name="training_session_scheduled",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
@@ -168,6 +189,22 @@ class Session(models.Model):
     @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    @cached_property
+    def times(self) -> "SessionTimes":
+        """Its start and end in UK time, as the session list shows them.
+
+        Formatted here once per session: the list's date and time filters (five a row) were a
+        fifth of its rendering. English names, as Django's ``date:"D j M Y"`` gives them.
+        """
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return SessionTimes(
+            start_iso=starts.isoformat(),
+            start_day=f"{starts:%a} {starts.day} {starts:%b %Y}",
+            start_time=f"{starts:%H:%M}",
+            end_day=f"{ends:%a} {ends.day} {ends:%b}" if ends.date() != starts.date() else "",
+            end_time=f"{ends:%H:%M}",
+        )
 
     @property
     def is_bookable(self) -> bool:

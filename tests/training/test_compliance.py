@@ -5,6 +5,9 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -461,3 +464,95 @@ def test_the_database_gives_each_cell_the_status_python_gives_it(university, cou
     counted = matrix.counted()[0].counts
     keys = (Status.OVERDUE, Status.DUE_SOON, Status.NEVER, Status.DONE)
     assert {key: counted[key] for key in keys} == {key: list(in_python.values()).count(key) for key in keys}
+
+
+@pytest.fixture
+def mixed_institution(university, university_liaison, course, once_only, partnership, police_force):
+    """An institution whose people are in several roles, with needs of different intervals per
+    role (a stricter one for staff, one done for good, one for liaison officers only), people who
+    attended at every stage, bookings, an inactive person and an attendee from elsewhere."""
+    refresher = Course.objects.create(provider=police_force, title="Refresher", refresher_months=12)
+    need(university, course, role="all")  # 24 months
+    need(university, course, role="staff", every_months=6)  # stricter for staff
+    need(university, once_only, role="staff")  # done for good
+    need(university, refresher, role="university_liaison")
+    staff = factories.UserFactory.create_batch(8, organisation=university)
+    liaisons = [university_liaison, *factories.UniversityLiaisonFactory.create_batch(3, organisation=university)]
+    sponsor = factories.UserFactory(organisation=university, role=Role.SENIOR_SPONSOR)
+    gone = factories.UserFactory(organisation=university, is_active=False)
+    elsewhere = factories.UserFactory()
+    for person, days_ago in zip(staff, (10, 170, 200, 700, 800), strict=False):
+        attended(person, course, partnership, days_ago=days_ago)
+    for person, days_ago in zip(liaisons, (10, 700, 800), strict=False):
+        attended(person, course, partnership, days_ago=days_ago)
+        attended(person, refresher, partnership, days_ago=days_ago - 5)
+    attended(staff[5], once_only, partnership, days_ago=3000)
+    attended(staff[6], refresher, partnership, days_ago=10)  # not required of staff
+    past = new_session(course, partnership, days_ahead=-800)
+    for person in (sponsor, gone, elsewhere):  # the last two are no row of the matrix
+        Booking.objects.create(session=past, attendee=person, status=BookingStatus.ATTENDED)
+    upcoming = new_session(course, partnership, days_ahead=20)
+    for person in (staff[3], liaisons[3], sponsor):
+        services.book(upcoming, person, by=person)
+    return [*staff, *liaisons, sponsor]
+
+
+def test_counts_and_status_filter_agree_with_each_persons_cells(university, mixed_institution):
+    """The page counts from the columns' attendances and filters with a subquery per course;
+    both agree with the cells worked out person by person (``compliance_matrix``)."""
+    from training.compliance import STATUS_FILTERS, Matrix
+
+    today = timezone.localdate()
+    rows, _ = compliance_matrix(university, today)
+    assert len(rows) == len(mixed_institution)
+    matrix = Matrix(university, today)
+    expected = {column.course_id: {key: 0 for key, _ in STATUS_FILTERS} for column in matrix.columns}
+    for row in rows:
+        for column, cell in zip(matrix.columns, row.cells, strict=True):
+            if cell.required:
+                expected[column.course_id][cell.status] += 1
+    counted = {column.course_id: {key: column.counts[key] for key, _ in STATUS_FILTERS} for column in matrix.counted()}
+    assert counted == expected
+    assert matrix.total == len(mixed_institution)
+    for status, _ in STATUS_FILTERS:
+        having = {row.person[0] for row in rows if any(cell.status == status for cell in row.cells)}
+        assert set(matrix.with_status(matrix.listed, status).values_list("pk", flat=True)) == having, status
+        annotated = matrix.people.filter(
+            Q(*(Q(**{f"status_{column.course_id}": status}) for column in matrix.columns), _connector=Q.OR)
+        )
+        assert set(annotated.values_list("pk", flat=True)) == having, status
+    assert {Status.OVERDUE, Status.DUE_SOON, Status.NEVER, Status.DONE} <= {
+        cell.status for row in rows for cell in row.cells
+    }
+
+
+def test_a_page_of_the_listing_has_the_cells_of_each_persons_facts(university, mixed_institution):
+    """The page reads its people's facts in one grouped query; the cells equal those of the
+    subqueries per person (``Matrix.values``), page after page, filtered or not."""
+    from training.compliance import Matrix
+
+    today = timezone.localdate()
+    matrix = Matrix(university, today)
+    matrix.counted()
+    for people in (matrix.listed, matrix.with_status(matrix.listed, Status.OVERDUE)):
+        listing = matrix.listing(people)
+        assert listing.count() == people.count()
+        paged = [row for start in range(0, listing.count(), 4) for row in matrix.rows(listing[start : start + 4])]
+        one_by_one = matrix.rows(matrix.values(people))
+        assert [(row.person, row.cells) for row in paged] == [(row.person, row.cells) for row in one_by_one]
+    assert any(cell.booked for row in matrix.rows(matrix.listing(matrix.listed)[0:100]) for cell in row.cells)
+
+
+def test_the_unfiltered_page_counts_its_people_once(client, university, university_liaison, staff_member, course):
+    """The number of people comes with the summary's counts; a filtered page counts its matches."""
+    need(university, course)
+    client.force_login(university_liaison)
+    with CaptureQueriesContext(connection) as unfiltered:
+        assert client.get(COMPLIANCE).context["paginator"].count == 2
+    with CaptureQueriesContext(connection) as filtered:
+        assert client.get(COMPLIANCE, {"status": "never"}).context["paginator"].count == 2
+    counts = [
+        sum("COUNT(" in query["sql"] and "accounts_user" in query["sql"] for query in run)
+        for run in (unfiltered.captured_queries, filtered.captured_queries)
+    ]
+    assert counts == [1, 2]

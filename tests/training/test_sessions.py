@@ -118,6 +118,14 @@ def test_session_times_are_shown_in_uk_time(client, staff_member, course):
     assert listed(page(client, LIST)) == [winter.pk, summer.pk]
 
 
+def test_a_session_ending_on_a_later_uk_day_shows_the_end_day(client, staff_member, course):
+    make_session(course, datetime(2030, 7, 1, 22, 0, tzinfo=UTC))  # 23:00 to 02:00, summer time
+    client.force_login(staff_member)
+    html = page(client, LIST).content.decode()
+    assert '<time datetime="2030-07-01T23:00:00+01:00">Mon 1 Jul 2030</time>' in html
+    assert "23:00–Tue 2 Jul 02:00" in html
+
+
 def test_places_left_count_only_people_with_a_place(client, staff_member, session, colleagues):
     fill(session, colleagues[:3])
     services.cancel_booking(Booking.objects.get(attendee=colleagues[0]), by=colleagues[0])

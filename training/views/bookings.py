@@ -122,18 +122,7 @@ def session_detail(request, pk):
         taken=Count("pk", filter=Q(status__in=HOLDS_A_PLACE)),
         waiting=Count("pk", filter=Q(status=BookingStatus.WAITLISTED)),
     )
-    my_booking = (
-        session.bookings.filter(attendee=user)
-        .with_waitlist_position()
-        .select_related("attendee", "booked_by")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    has_live_booking = my_booking is not None and my_booking.status != BookingStatus.CANCELLED
-    is_provider = permissions.can_manage_training(user, provider)
-    full = counts["taken"] >= session.capacity
-
-    groups = None
+    groups = bookings = None
     if user.is_liaison_officer or user.is_administrator:
         # visible_to narrows this to the officer's own people, or every booking for the provider.
         bookings = list(
@@ -142,6 +131,22 @@ def session_detail(request, pk):
             .select_related("attendee__organisation", "booked_by")
             .order_by("created_at", "pk")
         )
+    if bookings is not None:  # the user's own bookings are among them: no query of their own
+        mine = [booking for booking in bookings if booking.attendee_id == user.pk]
+        my_booking = max(mine, key=lambda booking: (booking.created_at, booking.pk), default=None)
+    else:
+        my_booking = (
+            session.bookings.filter(attendee=user)
+            .with_waitlist_position()
+            .select_related("attendee", "booked_by")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    has_live_booking = my_booking is not None and my_booking.status != BookingStatus.CANCELLED
+    is_provider = permissions.can_manage_training(user, provider)
+    full = counts["taken"] >= session.capacity
+
+    if bookings is not None:
         for booking in bookings:
             booking.may_cancel = booking.status != BookingStatus.CANCELLED and permissions.can_cancel(user, booking)
         groups = {

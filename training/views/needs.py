@@ -140,7 +140,7 @@ def _filtered_matrix(request, institution, institutions):
     form = ComplianceFilter(request.GET, institutions=institutions, matrix=matrix)
     if matrix is None or not matrix.columns:
         return matrix, [], form
-    return matrix, form.filter_qs(matrix.people), form
+    return matrix, form.filter_qs(matrix.listed), form
 
 
 def _compliance_institution(request):
@@ -155,7 +155,7 @@ def compliance(request):
     institution, institutions = _compliance_institution(request)
     matrix, people, form = _filtered_matrix(request, institution, institutions)
     columns = matrix.counted() if matrix else []
-    context = list_context(request, form, matrix.values(people) if matrix and matrix.columns else people, "rows")
+    context = list_context(request, form, matrix.listing(people) if matrix and matrix.columns else people, "rows")
     if matrix:  # cells only for the people on this page
         context["rows"] = context["page_obj"].object_list = matrix.rows(context["page_obj"].object_list)
     return render(
