@@ -28,7 +28,10 @@ def test_an_empty_clause_comment_brings_the_error_to_the_top_of_the_review_page(
     login(page, police_liaison)
     visit(page, reverse("agreements:review", args=[agreement.pk]))
     form = page.locator(f"#clause-{last['key']}")
-    form.locator("summary", has_text="Comment on clause").click()
+    with page.expect_navigation():
+        form.get_by_role("link", name=f"Comment on clause {last['number']}").click()
+    check_accessibility(page)
+    expect(form.get_by_label(f"Comment on clause {last['number']}")).to_be_in_viewport()  # the link went to the form
     with page.expect_navigation():
         form.get_by_role("button", name=f"Add comment on clause {last['number']}").click()
     check_accessibility(page)
