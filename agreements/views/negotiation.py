@@ -123,6 +123,9 @@ def _render_review(request, agreement, *, failed=None, approve_form=None):
     keys = {clause["key"] for clause in version.clauses}
     filter_form = ReviewFilterForm(request.GET)
     comment_on, propose_for = _asked(request, "comment"), _asked(request, "propose")
+    base = reverse("agreements:review", args=[agreement.pk])
+    # Where a clause's or a thread's link to its form goes: this page, keeping the filter.
+    here = f"{base}?show=attention&" if filter_form.attention_only else f"{base}?"
     rows = []
     for clause in version.clauses:
         key = clause["key"]
@@ -150,11 +153,13 @@ def _render_review(request, agreement, *, failed=None, approve_form=None):
                 "attention": change.since_previous or bool(open_threads),
                 "form": form,
                 "propose_form": propose_form,
+                # The links that open this clause's forms, where the reader may use them.
+                "comment_href": f"{here}comment={key}#comment-form" if can_comment and form is None else "",
+                "propose_href": f"{here}propose={key}#propose-form" if can_propose and propose_form is None else "",
             }
         )
     attention_count = sum(1 for row in rows if row["attention"])
     shown = [row for row in rows if row["attention"]] if filter_form.attention_only else rows
-    base = reverse("agreements:review", args=[agreement.pk])
     version_query = f"version={number}&" if not is_latest else ""
     tabs = [
         {
@@ -209,8 +214,7 @@ def _render_review(request, agreement, *, failed=None, approve_form=None):
             "can_request_changes": is_latest and permissions.can_review(user, agreement),
             "approve_form": approve_form if can_approve else None,
             "reply_form": reply_form,  # also on the thread; here for the error summary
-            # Where a clause's or a thread's link to its form goes: this page, keeping the filter.
-            "here": f"{base}?show=attention&" if filter_form.attention_only else f"{base}?",
+            "here": here,
         }
     )
     return render(request, "agreements/review_version.html", context)
