@@ -23,6 +23,7 @@ from .. import text as agreement_text
 from .. import threads as threads_of
 from ..forms import ApproveForm, CommentForm, DeclineWordingForm, ProposeWordingForm, ReplyForm, ReviewFilterForm
 from ..models import A, Agreement, ProposedWording, ReviewThread, Side
+from ..templatetags.agreement_tags import agreement_actions
 from .review import other_party, review_url
 
 # --- Review ----------------------------------------------------------------------------------
@@ -184,7 +185,10 @@ def _render_review(request, agreement, *, failed=None, approve_form=None):
     changes_requested = None
     if is_latest and agreement.status in (A.CHANGES_REQUESTED, A.DRAFT):
         changes_requested = agreement.events.filter(to_status=A.CHANGES_REQUESTED).select_related("by").first()
-    can_approve = is_latest and permissions.can_approve(user, agreement)
+    # What the actions above the clauses offer (``_review_actions.html``), asked once: the
+    # decision below takes its approval from it rather than asking ``permissions`` again.
+    actions = agreement_actions(agreement, user)
+    can_approve = is_latest and actions["can_approve"]
     if can_approve and approve_form is None:
         # The open shared threads (``services.open_shared_threads``), from those already read:
         # on the latest version the user sees every shared thread.
@@ -210,6 +214,7 @@ def _render_review(request, agreement, *, failed=None, approve_form=None):
             "changes_requested": changes_requested,
             "can_comment": can_comment,
             "can_propose": can_propose,
+            "can": actions,
             "can_approve": can_approve,
             "can_request_changes": is_latest and permissions.can_review(user, agreement),
             "approve_form": approve_form if can_approve else None,
