@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from . import diff
-from .models import ReviewComment, ReviewThread
+from .models import ReviewComment, ReviewThread, TemplateClause
 from .text import fill, placeholder_values
 
 
@@ -83,7 +83,7 @@ def clause_changes(agreement, version, previous) -> dict[str, ClauseChange]:
     """
     before = {clause["key"]: clause for clause in previous.clauses} if previous is not None else None
     values = placeholder_values(agreement)
-    template = dict(agreement.template.clauses.values_list("key", "body"))
+    template = dict(TemplateClause.objects.filter(template_id=agreement.template_id).values_list("key", "body"))
     changes = {}
     for clause in version.clauses:
         change = ClauseChange()

@@ -2,6 +2,8 @@
 proposed wording accepted or declined, approval acknowledging open threads, and the review page
 marking what changed since the previous version and from the template."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -52,6 +54,11 @@ def proposal(in_review, police_liaison):
 @pytest.fixture
 def police_colleague(police_force):
     return factories.PoliceLiaisonFactory(organisation=police_force, username="police.liaison.2")
+
+
+def posts_to(page: str) -> set[str]:
+    """Where the page's forms on agreements post to: the last part of each address."""
+    return set(re.findall(r'<form method="post" action="/agreements/(?:[^"]*/)?(\w+)/"', page))
 
 
 def send_back(agreement, police_liaison):
@@ -420,6 +427,76 @@ def test_a_failed_proposal_is_shown_again_in_its_clause(client, in_review, polic
     assert response.status_code == 200 and "Unknown placeholder {nowhere}" in response.content.decode()
     response = client.post(url("propose", in_review.pk), {"clause_key": "nope", "text": "x"}, follow=True)
     assert "Choose a clause of this version to propose wording for." in response.content.decode()
+
+
+# --- One form at a time: each clause and thread links to its form -----------------------------------
+
+
+def test_the_review_page_links_each_clause_to_its_forms_and_shows_none_until_asked(client, in_review, police_liaison):
+    client.force_login(police_liaison)
+    response = client.get(review_url(in_review))
+    page = response.content.decode()
+    keys = [row["clause"]["key"] for row in response.context["all_rows"]]
+    assert len(keys) == 7
+    for key in keys:
+        assert f'href="{review_url(in_review)}?comment={key}#comment-form"' in page
+        assert f'href="{review_url(in_review)}?propose={key}#propose-form"' in page
+    assert "<textarea" not in page.split('id="decision"')[0]  # the approval's comment is the only form text
+
+
+def test_a_clause_link_opens_its_comment_form_alone(client, in_review, police_liaison):
+    client.force_login(police_liaison)
+    page = client.get(review_url(in_review, "comment=scope")).content.decode()
+    assert page.count('action="' + url("comment", in_review.pk) + '"') == 1
+    assert 'id="comment-scope-body"' in page and 'value="scope"' in page
+    assert "Shared with University of Northbridge" in page
+    assert "?comment=scope#" not in page and "?propose=scope#propose-form" in page  # its own link gives way
+    assert "<textarea" not in page.split('id="clause-scope"')[0].split('id="decision"')[0]
+
+
+def test_a_clause_link_opens_its_proposal_form_with_the_clause_text(client, in_review, police_liaison):
+    client.force_login(police_liaison)
+    page = client.get(review_url(in_review, "propose=meetings")).content.decode()
+    assert page.count('action="' + url("propose", in_review.pk) + '"') == 1
+    assert 'id="propose-meetings-text"' in page
+    assert escape(in_review.clauses.get(key="meetings").body) in page
+
+
+@pytest.mark.parametrize("query", ["comment=nowhere", "propose=nowhere", "reply=0", "comment=sc%C3%B6pe"])
+def test_a_link_to_an_unknown_clause_or_thread_opens_no_form(client, in_review, shared, police_liaison, query):
+    client.force_login(police_liaison)
+    page = client.get(review_url(in_review, query)).content.decode()
+    assert posts_to(page) == {"resolve", "approve"}
+
+
+def test_the_side_that_may_not_propose_gets_no_proposal_form(client, in_review, university_liaison):
+    client.force_login(university_liaison)
+    page = client.get(review_url(in_review, "propose=scope")).content.decode()
+    assert "propose=" not in page and 'id="propose-scope-text"' not in page
+    assert "?comment=scope#comment-form" in page
+
+
+def test_the_links_keep_the_filter(client, in_review, shared, police_liaison):
+    client.force_login(police_liaison)
+    page = client.get(review_url(in_review, "show=attention")).content.decode()
+    assert "?show=attention&amp;comment=scope#comment-form" in page
+    assert f"?show=attention&amp;reply={shared.pk}#reply-form" in page
+    opened = client.get(review_url(in_review, "show=attention&comment=scope"))
+    assert [row["clause"]["key"] for row in opened.context["rows"]] == ["scope"] and opened.context["rows"][0]["form"]
+
+
+def test_a_thread_link_opens_its_reply_form(client, in_review, shared, university_liaison):
+    client.force_login(university_liaison)
+    page = client.get(review_url(in_review)).content.decode()
+    assert f"?reply={shared.pk}#reply-form" in page and "Send reply" not in page
+    page = client.get(review_url(in_review, f"reply={shared.pk}")).content.decode()
+    assert page.count("Send reply") == 1 and f'id="reply-{shared.pk}-body"' in page
+
+
+def test_an_empty_reply_is_listed_in_the_error_summary(client, in_review, shared, university_liaison):
+    client.force_login(university_liaison)
+    page = client.post(url("reply", shared.pk), {"body": ""}).content.decode()
+    assert f'<a href="#reply-{shared.pk}-body">Your reply: Write your reply.</a>' in page
 
 
 # --- The review page marks changes ----------------------------------------------------------------

@@ -28,7 +28,15 @@ def test_an_empty_clause_comment_brings_the_error_to_the_top_of_the_review_page(
     login(page, police_liaison)
     visit(page, reverse("agreements:review", args=[agreement.pk]))
     form = page.locator(f"#clause-{last['key']}")
-    form.locator("summary", has_text="Comment on clause").click()
+    # The clause's link opens its comment form, by keyboard: the next Tab lands in the form.
+    form.get_by_role("link", name=f"Comment on clause {last['number']}").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_accessibility(page)
+    textbox = form.get_by_label(f"Comment on clause {last['number']}")
+    expect(textbox).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(textbox).to_be_focused()
     with page.expect_navigation():
         form.get_by_role("button", name=f"Add comment on clause {last['number']}").click()
     check_accessibility(page)
