@@ -114,9 +114,10 @@ def can_accept_proposal(user, proposal) -> bool:
 def can_approve(user, agreement) -> bool:
     if agreement.status != A.IN_REVIEW or not _party_liaison(user, agreement.partnership):
         return False
-    version = agreement.versions.order_by("-number").first()
+    # One query, without the version's text: has this side approved the latest version?
+    latest = agreement.versions.order_by("-number").values("pk")[:1]
     side = agreement.side_of(user)
-    return version is not None and not version.approvals.filter(side=side).exists()
+    return agreement.versions.filter(pk__in=latest).exclude(approvals__side=side).exists()
 
 
 def is_signatory(user, agreement) -> bool:

@@ -41,7 +41,7 @@ def _review_agreement(request, pk) -> Agreement:
     its eleven joins than running it (7 ms against 0.4 ms on the national data set).
     """
     queryset = Agreement.objects.workings_visible_to(request.user).select_related(
-        "partnership__institution", "partnership__police_force"
+        "partnership__institution", "partnership__police_force", "varies"
     )
     agreement = get_object_or_404(queryset, pk=pk)
     holders = [(agreement, name) for name in AGREEMENT_CONTACTS]
