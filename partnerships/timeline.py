@@ -21,6 +21,7 @@ from django.db.models import CharField, DateField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from . import permissions
 from .models import Action, Engagement, InformationShare, Partnership, ShareCategory
@@ -60,6 +61,11 @@ def _history(model):
     return model.history.model
 
 
+# A row's address, worked out only if its event is shown: each source reads up to ``limit``
+# rows and the merge keeps ``limit`` events of all of them.
+_url_of = lazy(lambda obj: obj.get_absolute_url(), str)
+
+
 def _local_date(moment: datetime) -> date:
     return timezone.localdate(moment)
 
@@ -72,7 +78,7 @@ def _end_of(day: date) -> datetime:
 def engagement_events(partnership, user, limit):
     engagements = partnership.engagements.order_by("-date", "-pk")
     return [
-        Event(e.date, e.get_kind_display(), e.title, e.get_absolute_url(), e.location, at=e.created_at)
+        Event(e.date, e.get_kind_display(), e.title, _url_of(e), e.location, at=e.created_at)
         for e in engagements[:limit]
     ]
 
@@ -82,7 +88,7 @@ def action_events(partnership, user, limit):
     actions = partnership.actions.select_related("owner").order_by("-created_at")
     events = []
     for action in actions[:limit]:
-        url = action.get_absolute_url()
+        url = _url_of(action)
         events.append(
             Event(
                 _local_date(action.created_at),
@@ -105,7 +111,7 @@ def share_events(partnership, user, limit):
     shares = partnership.shares.order_by("-shared_on", "-pk")
     events = []
     for share in shares[:limit]:
-        url = share.get_absolute_url()
+        url = _url_of(share)
         events.append(
             Event(
                 share.shared_on,
