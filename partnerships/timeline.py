@@ -21,7 +21,6 @@ from django.db.models import CharField, DateField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 
 from . import permissions
 from .models import Action, Engagement, InformationShare, Partnership, ShareCategory
@@ -61,9 +60,26 @@ def _history(model):
     return model.history.model
 
 
-# A row's address, worked out only if its event is shown: each source reads up to ``limit``
-# rows and the merge keeps ``limit`` events of all of them.
-_url_of = lazy(lambda obj: obj.get_absolute_url(), str)
+class _LazyUrl:
+    """A row's address, worked out once and only if its event is shown.
+
+    Each source reads up to ``limit`` rows and the merge keeps ``limit`` events of them all, so
+    most rows' addresses are never shown. (Django's ``lazy`` would reverse it again each time
+    the template reads it: twice an event.)
+    """
+
+    __slots__ = ("_row", "_url")
+
+    def __init__(self, row):
+        self._row, self._url = row, None
+
+    def __str__(self):
+        if self._url is None:
+            self._url = self._row.get_absolute_url()
+        return self._url
+
+    def __bool__(self):
+        return True
 
 
 def _local_date(moment: datetime) -> date:
@@ -78,7 +94,7 @@ def _end_of(day: date) -> datetime:
 def engagement_events(partnership, user, limit):
     engagements = partnership.engagements.order_by("-date", "-pk")
     return [
-        Event(e.date, e.get_kind_display(), e.title, _url_of(e), e.location, at=e.created_at)
+        Event(e.date, e.get_kind_display(), e.title, _LazyUrl(e), e.location, at=e.created_at)
         for e in engagements[:limit]
     ]
 
@@ -88,7 +104,7 @@ def action_events(partnership, user, limit):
     actions = partnership.actions.select_related("owner").order_by("-created_at")
     events = []
     for action in actions[:limit]:
-        url = _url_of(action)
+        url = _LazyUrl(action)
         events.append(
             Event(
                 _local_date(action.created_at),
@@ -111,7 +127,7 @@ def share_events(partnership, user, limit):
     shares = partnership.shares.order_by("-shared_on", "-pk")
     events = []
     for share in shares[:limit]:
-        url = _url_of(share)
+        url = _LazyUrl(share)
         events.append(
             Event(
                 share.shared_on,
