@@ -13,7 +13,7 @@ def users_by_role(user):
         for row in User.objects.visible_to(user)
         .filter(is_active=True)
         .values("role")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not Count("pk"): the count then reads the index alone
         .order_by("role")
     ]
 

@@ -59,7 +59,7 @@ def partnerships_by_health(user):
     """(filter value, light, count) for every light, worst first, in one query of the stored light."""
     counts = {
         row["health"]: row["n"]
-        for row in Partnership.objects.visible_to(user).order_by().values("health").annotate(n=Count("pk"))
+        for row in Partnership.objects.visible_to(user).order_by().values("health").annotate(n=Count("*"))
     }
     rows = [(LEVELS[level], LEVELS[level], counts[level]) for level in sorted(LEVELS, reverse=True) if level in counts]
     if None in counts:

@@ -10,7 +10,7 @@ numbers into reasons in words. The overall light is the worst factor.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, Count, DateField, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, DateField, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.db.models.sql.constants import LOUTER
@@ -36,9 +36,14 @@ LABELS = {"green": "Healthy", "amber": "Needs attention", "red": "At risk", None
 
 
 def _count(queryset):
-    """A correlated subquery counting ``queryset`` rows for the outer partnership (0, not NULL)."""
-    counted = queryset.order_by().values("partnership").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    """A correlated subquery counting ``queryset`` rows for the outer partnership (0, not NULL).
+
+    COUNT as a plain function, so without a GROUP BY: one row, 0 when nothing matches. Django
+    builds it in less time than ``values().annotate(Count(...))``, which a partnership page
+    and every page of the list paid seven times a request.
+    """
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def _windows(today):

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from .models import CommitmentKind, Engagement
+from .models import CommitmentKind
 
 _counters = {}
 
@@ -50,7 +50,9 @@ def progress_of(commitment, partnership, user, today=None) -> Progress | None:
 
 
 def _meetings(partnership, since, until, user):
-    return Engagement.objects.visible_to(user).filter(partnership=partnership, date__gte=since, date__lte=until).count()
+    # The partnership page fetched the partnership through visible_to, and its engagements
+    # are visible wherever it is (see partnerships/timeline.py).
+    return partnership.engagements.filter(date__gte=since, date__lte=until).count()
 
 
 register(CommitmentKind.MEETINGS, _meetings)

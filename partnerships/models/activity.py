@@ -113,6 +113,11 @@ class Action(MovesHealth):
         indexes = [
             models.Index(fields=["partnership", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
+            # The open actions in the actions page's order (an administrator's first 25 of
+            # 3,600 without sorting them all).
+            models.Index(
+                fields=["due_date", "id"], condition=Q(status__in=OPEN_ACTION_STATUSES), name="action_open_due"
+            ),
         ]
 
     def __str__(self):

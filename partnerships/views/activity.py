@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -190,14 +189,17 @@ def action_status(request, pk):
 
 @login_required
 def my_actions(request):
-    """Open actions across the user's partnerships, overdue first, then by due date."""
+    """Open actions across the user's partnerships, overdue first, then by due date.
+
+    By due date alone: the overdue ones are those due before today, so they come first. In this
+    order the open actions' index (``action_open_due``) gives the first page without a sort.
+    """
     today = timezone.localdate()
     actions = (
         Action.objects.visible_to(request.user)
         .open()
-        .select_related("partnership", "owner__organisation", "engagement")
-        .annotate(overdue=Case(When(due_date__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("overdue", "due_date", "pk")
+        .select_related("partnership", "owner__organisation")
+        .order_by("due_date", "pk")
     )
     form = ActionFilter(request.GET, user=request.user)
     context = list_context(request, form, form.filter_qs(actions), "actions")

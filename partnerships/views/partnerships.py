@@ -16,9 +16,18 @@ from .. import permissions, services
 from ..filters import PartnershipFilter
 from ..forms.partnerships import PartnershipForm, StatusForm
 from ..health import LABELS, LEVELS, assess, health_of, with_figures, with_health
-from ..models import Action, AgencyInvitation, Commitment, Partnership
+from ..models import AgencyInvitation, Contact, Partnership
 from ..progress import progress_of
 from ..timeline import changes, timeline
+
+CONTACTS = (
+    "institution_sponsor",
+    "institution_contact",
+    "institution_deputy",
+    "police_sponsor",
+    "police_contact",
+    "police_deputy",
+)
 
 
 def _int_param(request, name, default, maximum):
@@ -101,35 +110,40 @@ def partnership_export(request):
     return csv_response(rows(), f"partnerships-{timezone.localdate().isoformat()}.csv")
 
 
-def get_partnership(request, pk, annotate_health=False):
+def get_partnership(request, pk):
     queryset = Partnership.objects.visible_to(request.user).filter(pk=pk)
-    if annotate_health:
-        queryset = with_figures(queryset)
-    queryset = queryset.select_related(
-        "institution",
-        "police_force",
-        "institution_sponsor",
-        "institution_contact",
-        "institution_deputy",
-        "police_sponsor",
-        "police_contact",
-        "police_deputy",
-    ).prefetch_related("other_agencies")
-    partnership = get_object_or_404(queryset)
-    return assess(partnership) if annotate_health else partnership
+    queryset = queryset.select_related("institution", "police_force", *CONTACTS).prefetch_related("other_agencies")
+    return get_object_or_404(queryset)
+
+
+def _with_contacts(partnership):
+    """Read the partnership's six named contacts in one query.
+
+    Joined to the partnership page's query (``select_related``), their six joins cost
+    PostgreSQL more to plan than the whole query took to run (3 ms of 4 on the national data
+    set); one query by primary key costs a fraction of a millisecond.
+    """
+    contacts = Contact.objects.in_bulk({getattr(partnership, f"{name}_id") for name in CONTACTS} - {None})
+    for name in CONTACTS:
+        setattr(partnership, name, contacts.get(getattr(partnership, f"{name}_id")))
+    return partnership
 
 
 @never_cache
 @login_required
 def partnership_detail(request, pk):
     user = request.user
-    partnership = get_partnership(request, pk, annotate_health=True)
+    queryset = with_figures(Partnership.objects.visible_to(user).filter(pk=pk))
+    queryset = queryset.select_related("institution", "police_force").prefetch_related("other_agencies")
+    partnership = _with_contacts(assess(get_object_or_404(queryset)))
     limit = _int_param(request, "events", 20, 1000)
     events = timeline(partnership, user, limit=limit + 1)
-    commitments = list(Commitment.objects.visible_to(user).filter(partnership=partnership).active())
+    # The partnership was fetched through visible_to: its commitments and actions, visible
+    # wherever it is, are read through it rather than through their scope again.
+    commitments = list(partnership.commitments.active())
     for commitment in commitments:
         commitment.progress = progress_of(commitment, partnership, user)
-    open_actions = Action.objects.visible_to(user).filter(partnership=partnership).open().select_related("owner")[:10]
+    open_actions = partnership.actions.open().select_related("owner")[:10]
     return render(
         request,
         "partnerships/partnership_detail.html",

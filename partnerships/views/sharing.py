@@ -134,7 +134,7 @@ def shares_awaiting_feedback(request):
         InformationShare.objects.visible_to(user)
         .awaiting_feedback()
         .filter(erased_at__isnull=True)
-        .select_related("partnership__institution", "partnership__police_force")
+        .select_related("partnership")  # the page shows its title; the sides are read by id
         .order_by("shared_on", "pk")
     )
     form = ShareFilter(request.GET, user=user)

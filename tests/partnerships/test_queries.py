@@ -99,13 +99,13 @@ def test_partnership_page_runs_fixed_queries(client, university_liaison, partner
     client.force_login(university_liaison)
     url = partnership.get_absolute_url()
     factories.EngagementFactory(partnership=partnership)
-    assert_fixed_queries(client, url, lambda: add_activity(partnership, university_liaison), budget=21)
+    assert_fixed_queries(client, url, lambda: add_activity(partnership, university_liaison), budget=19)
 
 
 def test_partnership_history_runs_fixed_queries(client, university_liaison, partnership):
     client.force_login(university_liaison)
     url = reverse("partnerships:partnership_history", args=[partnership.pk])
-    assert_fixed_queries(client, url, lambda: add_activity(partnership, university_liaison), budget=12)
+    assert_fixed_queries(client, url, lambda: add_activity(partnership, university_liaison), budget=9)
 
 
 def test_my_actions_runs_fixed_queries(client, university_liaison, partnership):

@@ -37,3 +37,41 @@ def test_the_scope_is_a_union_of_index_scans_not_an_or(police_liaison):
         list(Partnership.objects.visible_to(police_liaison))
     sql = captured.captured_queries[-1]["sql"]
     assert "UNION ALL" in sql and " OR " not in sql
+
+
+def test_a_visible_partnerships_rows_read_through_it_are_exactly_its_scoped_rows(
+    university_liaison, police_liaison, staff_member, administrator, outsider
+):
+    """The partnership page reads engagements, actions, shares and commitments through the partnership.
+
+    It fetched the partnership through ``visible_to``; their scopes must then say nothing more
+    (shares: nothing more than ``can_see_shares``), or the page would show rows it should not.
+    """
+    from accounts.models import Role
+    from partnerships.models import Commitment, InformationShare
+    from partnerships.permissions import can_see_shares
+
+    council = factories.OrganisationFactory(name="Northbridge Council", kind="local_authority")
+    council_officer = factories.UserFactory(organisation=council, role=Role.AGENCY_LIAISON)
+    mine = factories.PartnershipFactory(
+        institution=university_liaison.organisation, police_force=police_liaison.organisation
+    )
+    mine.other_agencies.add(council)
+    others = factories.PartnershipFactory()
+    for partnership in (mine, others):
+        factories.EngagementFactory(partnership=partnership)
+        factories.ActionFactory(partnership=partnership)
+        factories.InformationShareFactory(partnership=partnership)
+        Commitment.objects.create(
+            partnership=partnership, kind="meetings", every_months=3, since=partnership.start_date, source="MOU"
+        )
+    for user in (university_liaison, police_liaison, staff_member, administrator, outsider, council_officer):
+        for partnership in Partnership.objects.visible_to(user):
+            for model, related in (
+                (Engagement, partnership.engagements),
+                (Action, partnership.actions),
+                (Commitment, partnership.commitments),
+            ):
+                assert set(related.all()) == set(model.objects.visible_to(user).filter(partnership=partnership))
+            read = set(partnership.shares.all()) if can_see_shares(user, partnership) else set()
+            assert read == set(InformationShare.objects.visible_to(user).filter(partnership=partnership)), user.role
