@@ -28,7 +28,10 @@ def agreement_events(partnership, user, limit):
         agreement__in=agreements.visible_to(user), to_status__in=SIGNED_STATUSES
     )
     events = (
-        AgreementEvent.objects.filter(shown)
+        # The partnership first: without it PostgreSQL reads every event of every agreement for
+        # the OR of the two scopes (9 to 16 ms on the national data set, 0.1 ms with it).
+        AgreementEvent.objects.filter(agreement__partnership=partnership)
+        .filter(shown)
         .exclude(from_status=F("to_status"))
         .select_related("agreement", "by")
         .order_by("-at")[:limit]
