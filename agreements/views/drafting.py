@@ -42,6 +42,7 @@ from ..models import (
     ReviewThread,
     TemplateClause,
 )
+from . import negotiation
 
 # On its way to force: a new draft waits until it is in force (or ended).
 IN_PROGRESS = [A.DRAFT, A.IN_REVIEW, A.CHANGES_REQUESTED, A.APPROVED, A.PARTLY_SIGNED, A.SIGNED]
@@ -179,7 +180,12 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk):
     user = request.user
-    agreement = get_agreement(request, pk, "template", "created_by", "varies", "notice_given_by", workings=False)
+    # The parties' contacts in a query of their own: joined in, PostgreSQL planned the eleven
+    # joins for longer than it ran them (19 ms against 1 on the national data set).
+    queryset = Agreement.objects.visible_to(user).select_related(
+        "partnership__institution", "partnership__police_force", "template", "created_by"
+    )
+    agreement = negotiation.with_contacts(get_object_or_404(queryset, pk=pk))
     # Staff members see an agreement once it is signed, without the drafting and review behind it:
     # no versions, and of the audit trail only its coming into force and its end.
     can_see_workings = permissions.can_see_workings(user, agreement)

@@ -43,7 +43,11 @@ def _review_agreement(request, pk) -> Agreement:
     queryset = Agreement.objects.workings_visible_to(request.user).select_related(
         "partnership__institution", "partnership__police_force", "varies"
     )
-    agreement = get_object_or_404(queryset, pk=pk)
+    return with_contacts(get_object_or_404(queryset, pk=pk))
+
+
+def with_contacts(agreement) -> Agreement:
+    """Set the agreement's signatories and its partnership's sponsors and contacts from one query."""
     holders = [(agreement, name) for name in AGREEMENT_CONTACTS]
     holders += [(agreement.partnership, name) for name in PARTNERSHIP_CONTACTS]
     ids = {getattr(holder, f"{name}_id") for holder, name in holders} - {None}
