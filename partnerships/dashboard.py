@@ -1,6 +1,7 @@
 """What the dashboard shows of partnerships and organisations: a fixed handful of queries."""
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .health import LEVELS
@@ -99,8 +100,18 @@ def organisations_by_kind(user):
 
 
 def own_organisation_counts(user):
-    """How many units and contacts the user's own organisation has, as the user sees them."""
-    return {
-        "unit_count": Unit.objects.visible_to(user).filter(organisation=user.organisation).count(),
-        "contact_count": Contact.objects.visible_to(user).filter(organisation=user.organisation).count(),
-    }
+    """How many units and contacts the user's own organisation has, as the user sees them: in one
+    query of the organisation (units and contacts are seen exactly where their organisation is,
+    ``UnitQuerySet`` and ``ContactQuerySet``)."""
+
+    def count(model):
+        rows = model.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
+        return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")), 0)
+
+    counts = (
+        Organisation.objects.visible_to(user)
+        .filter(pk=user.organisation_id)
+        .values(unit_count=count(Unit), contact_count=count(Contact))
+        .first()
+    )
+    return counts or {"unit_count": 0, "contact_count": 0}
