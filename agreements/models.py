@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.links import pk_url
 from core.scoping import ScopedQuerySet
 from partnerships.models import Contact, Partnership
 
@@ -52,7 +53,7 @@ class AgreementTemplate(models.Model):
         return f"{self.name} (version {self.version})"
 
     def get_absolute_url(self):
-        return reverse("agreements:template_detail", args=[self.pk])
+        return pk_url("agreements:template_detail", self.pk)
 
 
 # What an agreement's clause copies from its template clause (and a template version from the last).
@@ -251,7 +252,7 @@ class Agreement(models.Model):
         return self.display_title
 
     def get_absolute_url(self):
-        return reverse("agreements:detail", args=[self.pk])
+        return pk_url("agreements:detail", self.pk)
 
     def get_verification_url(self):
         return reverse("agreements:verify", args=[self.public_id])

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from core.links import pk_url
 from core.scoping import ScopedQuerySet
 from partnerships.models import Organisation, Partnership, Unit
 
@@ -175,7 +176,7 @@ class Session(models.Model):
         return f"{self.course} on {timezone.localtime(self.starts_at):%-d %b %Y %H:%M}"
 
     def get_absolute_url(self):
-        return reverse("training:session_detail", args=[self.pk])
+        return pk_url("training:session_detail", self.pk)
 
     def clean(self):
         errors = {}
