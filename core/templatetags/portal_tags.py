@@ -22,12 +22,15 @@ def minutes(value) -> int:
 # text for the two formats the lists use, with English names as ``date`` gives them.
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @register.filter(expects_localtime=True)
 def day_month_year(value) -> str:
     """What ``date:"j M Y"`` shows ("3 Dec 2026"); an empty string for no date, as ``date`` gives."""
     if not isinstance(value, date):
         return ""
-    return f"{value.day} {value:%b %Y}"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 @register.filter(expects_localtime=True)
