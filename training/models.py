@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from core.links import pk_url
 from core.scoping import ScopedQuerySet
 from partnerships.models import Organisation, Partnership, Unit
 
@@ -91,10 +92,14 @@ class SessionQuerySet(ScopedQuerySet):
         accepted_offers = Partnership.objects.filter(
             institution_id=own, institution_accepted_at__isnull=False, police_accepted_at__isnull=False
         ).values("pk")
+        # The courses as subqueries too: with a condition on the joined course inside the OR, the
+        # planner tested every session against every course (228,000 pairs, 30-55 ms, for the
+        # busiest police force's first page of the sessions list).
         offered_to_us = Q(offered_to__in=accepted_offers) | Q(
-            offered_to__isnull=True, course__provider_id__in=partner_forces_of(own)
+            offered_to__isnull=True,
+            course__in=Course.objects.filter(provider_id__in=partner_forces_of(own)).values("pk"),
         )
-        return Q(course__provider_id=own) | offered_to_us
+        return Q(course__in=Course.objects.filter(provider_id=own).values("pk")) | offered_to_us
 
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now(), status=SessionStatus.SCHEDULED)
@@ -175,7 +180,7 @@ class Session(models.Model):
         return f"{self.course} on {timezone.localtime(self.starts_at):%-d %b %Y %H:%M}"
 
     def get_absolute_url(self):
-        return reverse("training:session_detail", args=[self.pk])
+        return pk_url("training:session_detail", self.pk)
 
     def clean(self):
         errors = {}

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import template
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -14,6 +14,31 @@ def minutes(value) -> int:
     if not isinstance(value, timedelta):
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+# --- Dates in list rows ---------------------------------------------------------------------------
+# Django's ``date`` filter goes through its format machinery (about 50 microseconds a call); a
+# list of 25 rows with two dates a row spent a tenth of its rendering there. These give the same
+# text for the two formats the lists use, with English names as ``date`` gives them.
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@register.filter(expects_localtime=True)
+def day_month_year(value) -> str:
+    """What ``date:"j M Y"`` shows ("3 Dec 2026"); an empty string for no date, as ``date`` gives."""
+    if not isinstance(value, date):
+        return ""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+@register.filter(expects_localtime=True)
+def iso(value) -> str:
+    """What ``date:"c"`` shows, for a ``<time datetime>`` attribute; an empty string for no date."""
+    if not isinstance(value, date):
+        return ""
+    return value.isoformat()
 
 
 # --- The error summary at the top of a page whose form did not validate -------------------------

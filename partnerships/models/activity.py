@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.links import pk_url
 from core.scoping import ScopedQuerySet
 
 from .history import ChangedFields
@@ -58,7 +58,7 @@ class Engagement(MovesHealth):
         return f"{self.title} ({self.date:%-d %b %Y})"
 
     def get_absolute_url(self):
-        return reverse("partnerships:engagement_detail", args=[self.pk])
+        return pk_url("partnerships:engagement_detail", self.pk)
 
 
 class ActionStatus(models.TextChoices):
@@ -124,7 +124,7 @@ class Action(MovesHealth):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("partnerships:action_detail", args=[self.pk])
+        return pk_url("partnerships:action_detail", self.pk)
 
     @property
     def is_open(self) -> bool:

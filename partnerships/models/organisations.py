@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 
+from core.links import pk_url
 from core.scoping import ScopedQuerySet
 
 
@@ -100,7 +100,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partnerships:organisation_detail", args=[self.pk])
+        return pk_url("partnerships:organisation_detail", self.pk)
 
     @property
     def is_police_force(self) -> bool:

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.links import pk_url
 from core.scoping import ScopedQuerySet
 
 from .history import ChangedFields
@@ -276,7 +276,7 @@ class Partnership(models.Model):
             store([self.pk], partnership=self)
 
     def get_absolute_url(self):
-        return reverse("partnerships:partnership_detail", args=[self.pk])
+        return pk_url("partnerships:partnership_detail", self.pk)
 
     def clean(self):
         errors = {}
@@ -421,4 +421,4 @@ class AgencyInvitation(models.Model):
         return f"{self.organisation} invited to {self.partnership}"
 
     def get_absolute_url(self):
-        return reverse("partnerships:invitation_detail", args=[self.pk])
+        return pk_url("partnerships:invitation_detail", self.pk)

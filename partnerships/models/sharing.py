@@ -10,9 +10,9 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.links import pk_url
 from core.scoping import ScopedQuerySet
 
 from .history import ChangedFields
@@ -141,7 +141,7 @@ class InformationShare(MovesHealth):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("partnerships:share_detail", args=[self.pk])
+        return pk_url("partnerships:share_detail", self.pk)
 
     @property
     def has_feedback(self) -> bool:

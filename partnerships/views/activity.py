@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.links import pk_url
 from core.lists import Column, list_context, table_header
 from core.views import apply_errors
 
@@ -203,8 +205,22 @@ def my_actions(request):
     )
     form = ActionFilter(request.GET, user=request.user)
     context = list_context(request, form, form.filter_qs(actions), "actions")
+    # Each row's status form (the markup of partnerships/_action_status_form.html, inline): its
+    # link and its select's options for each status are made here once, not by the template on
+    # every row.
+    options = {
+        current: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, " selected" if value == current else "", label) for value, label in ActionStatus.choices),
+        )
+        for current in ActionStatus.values
+    }
     for action in context["page_obj"]:
         action.can_manage = permissions.can_manage_actions(request.user, action.partnership)
+        if action.can_manage:
+            action.status_url = pk_url("partnerships:action_status", action.pk)
+            action.status_options = options[action.status]
     header = [Column("Action"), Column("Owner"), Column("Due"), Column("Status")]
     return render(
         request,
@@ -213,6 +229,5 @@ def my_actions(request):
             **context,
             "header": table_header(header),
             "today": today,
-            "status_choices": ActionStatus.choices,
         },
     )

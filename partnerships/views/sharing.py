@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.client import client_address
+from core.links import pk_url
 from core.lists import Column, list_context, table_header
 from core.views import apply_errors
 
@@ -142,6 +143,8 @@ def shares_awaiting_feedback(request):
     for share in context["page_obj"]:
         share.days_waiting = (today - share.shared_on).days
         share.ours_to_answer = share.receiving_organisation_id == user.organisation_id
+        if share.ours_to_answer:
+            share.feedback_url = pk_url("partnerships:share_feedback", share.pk)
     header = [
         Column("Shared"),
         Column("Category"),
