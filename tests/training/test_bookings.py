@@ -70,6 +70,9 @@ def test_session_page_shows_london_time_with_the_day_and_the_places_left(client,
     assert "Sunday 29 March 2026, 09:00" in text and "12:00" in text
     assert "Senate House, Room 2" in text and "DS Ruth Adeyemi" in text and "Rape and Serious Crime Unit" in text
     assert url("session_ics", session.pk) in text
+    institution = escape(session.offered_to.institution.name)
+    assert f'Offered to</dt><dd class="col-sm-8">{institution}</dd>' in text
+    assert f'Provided by</dt><dd class="col-sm-8">{escape(session.course.provider.name)}, ' in text
 
 
 def test_full_session_offers_the_waitlist_and_the_next_person_joins_it(client, staff_member, session, colleagues):

@@ -26,13 +26,29 @@ from core.views import error_text
 from .. import calendar, permissions, services
 from ..filters import BookingFilter
 from ..forms import BookColleagueForm, ColleagueSearchForm
-from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
+from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Course, Session, SessionStatus
 
 # Statuses a personal calendar feed shows: the sessions the person has a place on.
 FEED_STATUSES = [BookingStatus.BOOKED, BookingStatus.ATTENDED]
 # How far back a feed reaches, so it stays small however long someone uses the portal.
 FEED_HISTORY = timedelta(days=365)
 ATTENDANCE_CHOICES = {"attended": True, "no_show": False}
+# What a row of the session page's bookings reads of the people: whole user and organisation rows
+# (password, address, ...) took as long to load as the rest of the page's queries together.
+PERSON_NAME = ["first_name", "last_name", "username"]
+BOOKING_ROW_FIELDS = [
+    *(f.name for f in Booking._meta.concrete_fields),
+    *(f"attendee__{name}" for name in [*PERSON_NAME, "organisation_id", "organisation__name"]),
+    *(f"booked_by__{name}" for name in PERSON_NAME),
+]
+SESSION_PAGE_FIELDS = [
+    *(f.name for f in Session._meta.concrete_fields),
+    *(f"course__{f.name}" for f in Course._meta.concrete_fields),
+    "course__provider__name",
+    "course__provider__kind",
+    "course__provider_unit__name",
+    "offered_to__institution__name",
+]
 # How many people the search for a colleague to book offers at a time.
 COLLEAGUE_MATCHES = 10
 
@@ -148,7 +164,14 @@ def _prepare_rows(bookings, user) -> None:
 def session_detail(request, pk):
     """The session, the user's own booking and what they may do; liaison officers see the bookings in scope."""
     user = request.user
-    session = get_session(request, pk)
+    # get_session's query, reading only the names of the organisations and the partnership it
+    # is offered through (whole partnership and organisation rows were half its time).
+    session = get_object_or_404(
+        Session.objects.visible_to(user)
+        .select_related("course__provider", "course__provider_unit", "offered_to__institution")
+        .only(*SESSION_PAGE_FIELDS),
+        pk=pk,
+    )
     provider = session.course.provider
     # Every live booking's status in the order places are given (the order of
     # ``BookingQuerySet.with_waitlist_position``): the counts and each waiting booking's position,
@@ -167,6 +190,7 @@ def session_detail(request, pk):
         bookings = list(
             session.bookings.visible_to(user)
             .select_related("attendee__organisation", "booked_by")
+            .only(*BOOKING_ROW_FIELDS)
             .order_by("created_at", "pk")
         )
         for booking in bookings:
