@@ -221,6 +221,7 @@ class Matrix:
         # role -> {course id: interval}; a course missing from a role's plan is not required of it.
         self.required = {role: _required_of(role, by_role) for role in Role.values}
         self.by_role = by_role
+        self.institution = institution
         self.everyone = User.objects.filter(organisation=institution, is_active=True)
         if not self.columns:
             self.everyone = self.everyone.none()
@@ -380,7 +381,11 @@ class Matrix:
         )
         attended = (
             Booking.objects.filter(
-                status=BookingStatus.ATTENDED, session__course_id__in=course_ids, attendee__in=self.everyone
+                status=BookingStatus.ATTENDED,
+                session__course_id__in=course_ids,
+                # ``everyone`` through the one join that reads the role (``attendee__in`` joined twice).
+                attendee__organisation=self.institution,
+                attendee__is_active=True,
             )
             .order_by()
             .values("attendee_id", "attendee__role", "session__course_id")

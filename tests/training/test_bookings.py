@@ -70,6 +70,9 @@ def test_session_page_shows_london_time_with_the_day_and_the_places_left(client,
     assert "Sunday 29 March 2026, 09:00" in text and "12:00" in text
     assert "Senate House, Room 2" in text and "DS Ruth Adeyemi" in text and "Rape and Serious Crime Unit" in text
     assert url("session_ics", session.pk) in text
+    institution = escape(session.offered_to.institution.name)
+    assert f'Offered to</dt><dd class="col-sm-8">{institution}</dd>' in text
+    assert f'Provided by</dt><dd class="col-sm-8">{escape(session.course.provider.name)}, ' in text
 
 
 def test_full_session_offers_the_waitlist_and_the_next_person_joins_it(client, staff_member, session, colleagues):
@@ -286,6 +289,30 @@ def test_provider_sees_every_booking_with_the_waitlist_in_order(
     assert "Lindqvist" in text and shown(colleagues[0].last_name) in text
     waitlist = response.context["groups"]["waitlist"]
     assert [(b.pk, b.waitlist_position) for b in waitlist] == [(first.pk, 1), (second.pk, 2)]
+
+
+def test_liaison_sees_waitlist_positions_counted_among_everyone_and_each_rows_links(
+    client, university_liaison, shared_session, colleagues, other_institution_person
+):
+    """The page numbers the waitlist across every institution, though it lists only the officer's own people."""
+    Session.objects.filter(pk=shared_session.pk).update(capacity=4)  # the four booked already
+    first = services.book(shared_session, colleagues[2], by=university_liaison)
+    stranger = factories.UserFactory(organisation=other_institution_person.organisation, last_name="Stranger")
+    services.book(shared_session, stranger, by=stranger)
+    third, leaving = (services.book(shared_session, person, by=person) for person in colleagues[3:5])
+    services.cancel_booking(leaving, by=colleagues[4])
+    client.force_login(university_liaison)
+    response = client.get(url("session_detail", shared_session.pk))
+    text = page_text(response)
+    rows = response.context["groups"]["waitlist"]
+    assert [(b.pk, b.waitlist_position) for b in rows] == [(first.pk, 1), (third.pk, 3)]
+    assert "<td>3</td>" in text and "Stranger" not in text
+    assert f'<td>{shown(colleagues[3].get_full_name())}<div class="small text-body-secondary">' in text
+    assert f'href="{url("booking_cancel", third.pk)}">Remove' in text
+    local = timezone.localtime(third.created_at)
+    assert f'<time datetime="{local.isoformat()}">{local.day} {local:%b %Y, %H:%M}</time>' in text
+    assert [b.pk for b in response.context["groups"]["cancelled"]] == [leaving.pk]
+    assert f"{shown(colleagues[4].get_full_name())} · University of Northbridge · cancelled" in text
 
 
 # Liaison officers book their staff

@@ -258,6 +258,21 @@ def test_administrator_chooses_the_institution(client, administrator, university
     assert escape(staff_member.get_full_name()) in response.text
 
 
+def test_administrators_chooser_lists_every_institution_escaped_with_the_chosen_one_selected(
+    client, administrator, university, police_force
+):
+    other = factories.OrganisationFactory(name='Aston <"Tech"> & Co')
+    client.force_login(administrator)
+    empty = client.get(COMPLIANCE).text
+    assert '<option value="" selected>Choose an institution</option>' in empty
+    text = client.get(COMPLIANCE, {"institution": other.pk}).text
+    assert '<option value="">Choose an institution</option>' in text
+    assert f'<option value="{other.pk}" selected>Aston &lt;&quot;Tech&quot;&gt; &amp; Co</option>' in text
+    assert f'<option value="{university.pk}">{escape(university.name)}</option>' in text
+    assert f'value="{police_force.pk}"' not in text
+    assert text.index("Aston &lt;") < text.index(escape(university.name))  # in name order
+
+
 def test_administrator_cannot_choose_a_police_force(client, administrator, police_force):
     client.force_login(administrator)
     assert client.get(COMPLIANCE, {"institution": police_force.pk}).status_code == 404

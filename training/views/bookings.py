@@ -11,9 +11,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -25,13 +26,29 @@ from core.views import error_text
 from .. import calendar, permissions, services
 from ..filters import BookingFilter
 from ..forms import BookColleagueForm, ColleagueSearchForm
-from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Session, SessionStatus
+from ..models import HOLDS_A_PLACE, Booking, BookingStatus, CalendarFeed, Course, Session, SessionStatus
 
 # Statuses a personal calendar feed shows: the sessions the person has a place on.
 FEED_STATUSES = [BookingStatus.BOOKED, BookingStatus.ATTENDED]
 # How far back a feed reaches, so it stays small however long someone uses the portal.
 FEED_HISTORY = timedelta(days=365)
 ATTENDANCE_CHOICES = {"attended": True, "no_show": False}
+# What a row of the session page's bookings reads of the people: whole user and organisation rows
+# (password, address, ...) took as long to load as the rest of the page's queries together.
+PERSON_NAME = ["first_name", "last_name", "username"]
+BOOKING_ROW_FIELDS = [
+    *(f.name for f in Booking._meta.concrete_fields),
+    *(f"attendee__{name}" for name in [*PERSON_NAME, "organisation_id", "organisation__name"]),
+    *(f"booked_by__{name}" for name in PERSON_NAME),
+]
+SESSION_PAGE_FIELDS = [
+    *(f.name for f in Session._meta.concrete_fields),
+    *(f"course__{f.name}" for f in Course._meta.concrete_fields),
+    "course__provider__name",
+    "course__provider__kind",
+    "course__provider_unit__name",
+    "offered_to__institution__name",
+]
 # How many people the search for a colleague to book offers at a time.
 COLLEAGUE_MATCHES = 10
 
@@ -110,45 +127,92 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+def _url_with_pk(name: str):
+    """``reverse(name, args=[pk])`` for many primary keys, reversing only once."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _prepare_rows(bookings, user) -> None:
+    """Set on each booking what its row of the session page shows, formatted once here.
+
+    The names, UK dates and links of a few dozen rows were most of the page's rendering when
+    the template worked them out with filters, ``{% url %}`` and an include per row. The links
+    are reversed once and completed with each booking's id.
+    """
+    cancel_url, certificate_url = _url_with_pk("training:booking_cancel"), _url_with_pk("training:certificate")
+    labels = dict(BookingStatus.choices)
+    for booking in bookings:
+        attendee, by = booking.attendee, booking.booked_by
+        booking.name = _name(attendee)
+        booking.by_name = _name(by) if by is not None and booking.booked_by_id != booking.attendee_id else ""
+        created, updated = timezone.localtime(booking.created_at), timezone.localtime(booking.updated_at)
+        booking.created_iso, booking.updated_iso = created.isoformat(), updated.isoformat()
+        booking.created_day = f"{created.day} {created:%b %Y}"
+        booking.created_time = f"{created:%H:%M}"
+        booking.updated_day = f"{updated.day} {updated:%b %Y}"
+        booking.status_label = labels[booking.status]
+        booking.may_cancel = booking.status != BookingStatus.CANCELLED and permissions.can_cancel(user, booking)
+        booking.cancel_url = cancel_url(booking.pk) if booking.may_cancel else ""
+        booking.certificate_url = certificate_url(booking.pk) if booking.status == BookingStatus.ATTENDED else ""
+
+
 @never_cache
 @login_required
 @require_safe
 def session_detail(request, pk):
     """The session, the user's own booking and what they may do; liaison officers see the bookings in scope."""
     user = request.user
-    session = get_session(request, pk)
-    provider = session.course.provider
-    counts = session.bookings.aggregate(
-        taken=Count("pk", filter=Q(status__in=HOLDS_A_PLACE)),
-        waiting=Count("pk", filter=Q(status=BookingStatus.WAITLISTED)),
+    # get_session's query, reading only the names of the organisations and the partnership it
+    # is offered through (whole partnership and organisation rows were half its time).
+    session = get_object_or_404(
+        Session.objects.visible_to(user)
+        .select_related("course__provider", "course__provider_unit", "offered_to__institution")
+        .only(*SESSION_PAGE_FIELDS),
+        pk=pk,
     )
+    provider = session.course.provider
+    # Every live booking's status in the order places are given (the order of
+    # ``BookingQuerySet.with_waitlist_position``): the counts and each waiting booking's position,
+    # whoever's bookings the page shows, in one small query with no subquery per row.
+    live = list(
+        session.bookings.exclude(status=BookingStatus.CANCELLED)
+        .order_by("created_at", "pk")
+        .values_list("pk", "status")
+    )
+    waitlist = [booking_pk for booking_pk, status in live if status == BookingStatus.WAITLISTED]
+    positions = {booking_pk: position for position, booking_pk in enumerate(waitlist, start=1)}
+    counts = {"taken": sum(status in HOLDS_A_PLACE for _, status in live), "waiting": len(waitlist)}
     groups = bookings = None
     if user.is_liaison_officer or user.is_administrator:
         # visible_to narrows this to the officer's own people, or every booking for the provider.
         bookings = list(
             session.bookings.visible_to(user)
-            .with_waitlist_position()
             .select_related("attendee__organisation", "booked_by")
+            .only(*BOOKING_ROW_FIELDS)
             .order_by("created_at", "pk")
         )
+        for booking in bookings:
+            booking.waitlist_position = positions.get(booking.pk)
     if bookings is not None:  # the user's own bookings are among them: no query of their own
         mine = [booking for booking in bookings if booking.attendee_id == user.pk]
         my_booking = max(mine, key=lambda booking: (booking.created_at, booking.pk), default=None)
     else:
         my_booking = (
             session.bookings.filter(attendee=user)
-            .with_waitlist_position()
             .select_related("attendee", "booked_by")
             .order_by("-created_at", "-pk")
             .first()
         )
+        if my_booking is not None:
+            my_booking.waitlist_position = positions.get(my_booking.pk)
     has_live_booking = my_booking is not None and my_booking.status != BookingStatus.CANCELLED
     is_provider = permissions.can_manage_training(user, provider)
     full = counts["taken"] >= session.capacity
 
     if bookings is not None:
-        for booking in bookings:
-            booking.may_cancel = booking.status != BookingStatus.CANCELLED and permissions.can_cancel(user, booking)
+        _prepare_rows(bookings, user)
         groups = {
             "places": [b for b in bookings if b.status in HOLDS_A_PLACE],
             "waitlist": [b for b in bookings if b.status == BookingStatus.WAITLISTED],
