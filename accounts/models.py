@@ -61,6 +61,8 @@ class User(AbstractUser):
             models.Index(fields=["organisation", "role", "last_name", "first_name", "id"], name="user_org_role_name"),
             # The administrator's count of active people by role reads this alone.
             models.Index(fields=["role"], condition=Q(is_active=True), name="user_active_role"),
+            # The compliance matrix counts an institution's active people by role from this alone.
+            models.Index(fields=["organisation", "role"], condition=Q(is_active=True), name="user_org_active_role"),
         ]
 
     def __str__(self):
