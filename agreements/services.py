@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.queue import enqueue
@@ -614,17 +615,23 @@ def bring_into_force(today: date | None = None, batch_size: int = 100) -> int:
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        due = list(
-            Agreement.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=A.SIGNED, effective_date__lte=today)
-            .select_related("partnership")
-            .order_by("effective_date", "pk")[:batch_size]
-        )
+        due = _claim(Q(status=A.SIGNED, effective_date__lte=today), "effective_date", batch_size)
         for agreement in due:
             _enter_into_force(
                 agreement, by=None, comment=f"In force from its effective date, {agreement.effective_date:%-d %B %Y}"
             )
     return len(due)
+
+
+def _claim(due: Q, order: str, batch_size: int) -> list:
+    """Lock a batch of the agreements ``due`` for the daily task, oldest ``order`` first; rows
+    another run holds are skipped (``skip_locked``), so two runs never take the same one."""
+    return list(
+        Agreement.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(due)
+        .select_related("partnership")
+        .order_by(order, "pk")[:batch_size]
+    )
 
 
 def _enter_into_force(agreement, *, by, comment):
@@ -881,12 +888,7 @@ def end_on_notice(today: date | None = None, batch_size: int = 100) -> int:
     how many (a scheduled run repeats until 0). Safe to run twice at once (``skip_locked``)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        due = list(
-            Agreement.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=A.IN_FORCE, ends_on__lt=today)
-            .select_related("partnership")
-            .order_by("ends_on", "pk")[:batch_size]
-        )
+        due = _claim(Q(status=A.IN_FORCE, ends_on__lt=today), "ends_on", batch_size)
         for agreement in due:
             _move(
                 agreement,
