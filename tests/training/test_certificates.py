@@ -214,6 +214,11 @@ def give(booking, rating, confidence, comments=""):
 def test_provider_sees_numbers_distribution_and_comments_without_names(
     client, police_liaison, session, colleagues, course
 ):
+    # Names no one else on the page can have (the factories' random names once gave an attendee
+    # the viewer's surname, shown in the header).
+    for n, person in enumerate(colleagues[:3]):
+        person.last_name, person.username = f"Attendeesurname{n}", f"attendee.username.{n}"
+        person.save(update_fields=["last_name", "username"])
     bookings = attend(session, colleagues[:3], police_liaison)
     give(bookings[0], 5, 4, "Very useful, thank you.")
     give(bookings[1], 4, 4)
