@@ -328,15 +328,11 @@ def withdrawn(agreement, *, by, reason):
     _told_everyone(WITHDRAWN, agreement, A.WITHDRAWN, by=by, title=title)
 
 
-def _latest_event(agreement):
-    return agreement.events.order_by("-at", "-pk").first()
-
-
-def review_answered(agreement, *, by):
+def review_answered(agreement, event, *, by):
     title = f"{by.organisation.name} reviewed {agreement.title}: no change"
     _notify(
         REVIEW_ANSWERED,
-        _latest_event(agreement),
+        event,
         agreement.partnership,
         _everyone(agreement, by=by),
         title,
@@ -344,11 +340,11 @@ def review_answered(agreement, *, by):
     )
 
 
-def notice_given(agreement, *, by):
+def notice_given(agreement, event, *, by):
     title = f"Notice to end {agreement.title}: last day {agreement.ends_on:%-d %b %Y}"
     _notify(
         NOTICE_GIVEN,
-        _latest_event(agreement),
+        event,
         agreement.partnership,
         _everyone(agreement, by=by),
         title,

@@ -76,6 +76,14 @@ def _move(agreement, to_status, *, by, comment=""):
     agreement.save(update_fields=["status", "updated_at"])
 
 
+def _note(agreement, *, by, comment) -> AgreementEvent:
+    """An entry in the audit trail that changes no status: a signature set aside, a review
+    answered, notice given, a variation started."""
+    return AgreementEvent.objects.create(
+        agreement=agreement, from_status=agreement.status, to_status=agreement.status, by=by, comment=comment
+    )
+
+
 def _locked(agreement):
     return (
         Agreement.objects.select_for_update()
@@ -510,9 +518,7 @@ def approve(
         _move(agreement, A.APPROVED, by=by, comment=comment or f"Version {version.number} approved by both sides")
         reminders.ready_to_sign(agreement)
     elif comment:
-        AgreementEvent.objects.create(
-            agreement=agreement, from_status=agreement.status, to_status=agreement.status, by=by, comment=comment
-        )
+        _note(agreement, by=by, comment=comment)
     return agreement
 
 
@@ -697,10 +703,8 @@ def decline_signing(agreement, *, by, reason: str) -> Agreement:
     _require(permissions.can_decline_signing(by, agreement), "Only a signatory who has not signed can decline.")
     reason = _required_reason(reason, "Say why you decline to sign, so both sides know what to change.")
     for signature in agreement.signatures.order_by("signed_at"):
-        AgreementEvent.objects.create(
-            agreement=agreement,
-            from_status=agreement.status,
-            to_status=agreement.status,
+        _note(
+            agreement,
             by=by,
             comment=(
                 f"Signature of {signature.full_name} for {signature.organisation_name}, given "
@@ -756,19 +760,15 @@ def confirm_review(agreement, *, by, note: str = "", today: date | None = None) 
     comment = f"Review due on {state.due_on:%-d %B %Y}: {by} confirmed for {organisation}: reviewed, no change"
     if note.strip():
         comment += f" ({note.strip()})"
-    AgreementEvent.objects.create(
-        agreement=agreement, from_status=agreement.status, to_status=agreement.status, by=by, comment=comment
-    )
+    answered = _note(agreement, by=by, comment=comment)
     if len(state.answers) + 1 == len(Side):
-        AgreementEvent.objects.create(
-            agreement=agreement,
-            from_status=agreement.status,
-            to_status=agreement.status,
+        _note(
+            agreement,
             by=by,
             comment=f"Review due on {state.due_on:%-d %B %Y} done: both sides confirmed no change",
         )
         partnership_services.record_commitment_met(agreement.partnership_id, CommitmentKind.REVIEW, on=today)
-    reminders.review_answered(agreement, by=by)
+    reminders.review_answered(agreement, answered, by=by)
     return confirmation
 
 
@@ -827,10 +827,8 @@ def start_variation(agreement, *, by) -> Agreement:
     AgreementEvent.objects.create(
         agreement=variation, to_status=A.DRAFT, by=by, comment=f"Variation {number}, drafted from the text in force"
     )
-    AgreementEvent.objects.create(
-        agreement=agreement,
-        from_status=agreement.status,
-        to_status=agreement.status,
+    _note(
+        agreement,
         by=by,
         comment=f"Variation {number} started by {by} for {by.organisation.name}",
     )
@@ -869,17 +867,15 @@ def give_notice(agreement, *, by, reason: str, today: date | None = None) -> Agr
     agreement.notice_given_by = by
     agreement.notice_reason = reason
     agreement.save(update_fields=["ends_on", "notice_given_at", "notice_given_by", "notice_reason", "updated_at"])
-    AgreementEvent.objects.create(
-        agreement=agreement,
-        from_status=agreement.status,
-        to_status=agreement.status,
+    given = _note(
+        agreement,
         by=by,
         comment=(
             f"Notice to end given by {by} for {by.organisation.name}: {reason}. "
             f"Last day in force: {agreement.ends_on:%-d %B %Y}"
         ),
     )
-    reminders.notice_given(agreement, by=by)
+    reminders.notice_given(agreement, given, by=by)
     return agreement
 
 

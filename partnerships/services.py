@@ -498,11 +498,11 @@ def record_agreement_varied(partnership, *, since: date, source: str, source_url
         months = commitments.get(kind)
         if not months:
             commitment.active = False
-            commitment.save(update_fields=["active"])
             continue
         commitment.every_months, commitment.source, commitment.source_url = months, source, source_url
         commitment.set_due_date()
-        commitment.save(update_fields=["every_months", "source", "source_url", "due_on"])
+    # In bulk, so the health is stored once, below, not after each commitment.
+    Commitment.objects.bulk_update(kept.values(), ["active", "every_months", "source", "source_url", "due_on"])
     created = [
         Commitment(
             partnership=partnership, kind=kind, every_months=months, since=since, source=source, source_url=source_url

@@ -187,7 +187,7 @@ def agreement_detail(request, pk):
     queryset = Agreement.objects.visible_to(user).select_related(
         "partnership__institution", "partnership__police_force", "template", "created_by"
     )
-    agreement = negotiation.with_contacts(get_object_or_404(queryset, pk=pk))
+    agreement = negotiation.with_contacts(get_object_or_404(queryset, pk=pk), user)
     # Staff members see an agreement once it is signed, without the drafting and review behind it:
     # no versions, and of the audit trail only its coming into force and its end.
     can_see_workings = permissions.can_see_workings(user, agreement)

@@ -21,7 +21,8 @@ from .review import _agreement
 
 def _with_form(request, agreement, *, form_class, allowed, service, template, done, context=None):
     """A page of one form whose answer is one service call: shown again with the service's
-    refusal as the form's error (nothing typed is lost), or the agreement page after it."""
+    refusal as the form's error (nothing typed is lost), or the agreement page after it.
+    ``context(agreement)`` gives what else the page shows, worked out only when it is shown."""
     if not allowed(request.user, agreement):
         raise PermissionDenied
     form = form_class(request.POST or None)
@@ -37,7 +38,12 @@ def _with_form(request, agreement, *, form_class, allowed, service, template, do
     return render(
         request,
         template,
-        {"agreement": agreement, "partnership": agreement.partnership, "form": form, **(context or {})},
+        {
+            "agreement": agreement,
+            "partnership": agreement.partnership,
+            "form": form,
+            **(context(agreement) if context else {}),
+        },
     )
 
 
@@ -51,7 +57,7 @@ def _with_reason(request, pk, *, allowed, service, template, done, context=None)
         service=service,
         template=template,
         done=done,
-        context=context(agreement) if context else None,
+        context=context,
     )
 
 
@@ -98,7 +104,7 @@ def answer_review(request, pk):
         service=services.confirm_review,
         template="agreements/review_answer.html",
         done="Your side's answer is recorded: reviewed, no change. The other side has been told.",
-        context={
+        context=lambda agreement: {
             "review": reviews.review_state(agreement),
             "side": agreement.side_of(request.user),
             "can_start_variation": permissions.can_start_variation(request.user, agreement),

@@ -43,15 +43,16 @@ def _review_agreement(request, pk) -> Agreement:
     queryset = Agreement.objects.workings_visible_to(request.user).select_related(
         "partnership__institution", "partnership__police_force", "varies"
     )
-    return with_contacts(get_object_or_404(queryset, pk=pk))
+    return with_contacts(get_object_or_404(queryset, pk=pk), request.user)
 
 
-def with_contacts(agreement) -> Agreement:
-    """Set the agreement's signatories and its partnership's sponsors and contacts from one query."""
+def with_contacts(agreement, user) -> Agreement:
+    """Set the agreement's signatories and its partnership's sponsors and contacts from one query
+    of the contacts ``user`` sees (the parties' own, which whoever sees the agreement sees)."""
     holders = [(agreement, name) for name in AGREEMENT_CONTACTS]
     holders += [(agreement.partnership, name) for name in PARTNERSHIP_CONTACTS]
     ids = {getattr(holder, f"{name}_id") for holder, name in holders} - {None}
-    contacts = Contact.objects.in_bulk(ids) if ids else {}
+    contacts = Contact.objects.visible_to(user).in_bulk(ids) if ids else {}
     for holder, name in holders:
         contact = contacts.get(getattr(holder, f"{name}_id"))
         if contact is not None:
