@@ -17,6 +17,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.db import connection
 from django.db.models import CharField, DateField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -218,9 +219,12 @@ def changes(partnership, user, limit=15) -> list[Change]:
 
 
 def _history_arm(rank, noun, history, limit):
-    """One history's newest rows, in the columns every arm of ``changes``' union shares."""
+    """One history's newest rows, in the columns every arm of ``changes``' union shares.
+
+    Where the database cannot order and cut the arms of a union (SQLite, the embedded default
+    of ``make run``), each arm is the whole history and only the union is ordered and cut."""
     is_share = noun == "information share"
-    return (
+    arm = (
         history.annotate(
             rank=Value(rank, output_field=IntegerField()),
             noun=Value(noun, output_field=CharField()),
@@ -247,8 +251,11 @@ def _history_arm(rank, noun, history, limit):
             "by_first_name",
             "by_last_name",
             "by_username",
-        )[:limit]
+        )
     )
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return arm.order_by()
+    return arm[:limit]
 
 
 _SHARE_CATEGORIES = dict(ShareCategory.choices)
