@@ -114,6 +114,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Moves a signed-in session's expiry (the idle timeout) at most once a minute, rather
+    # than writing the session on every request.
+    "core.middleware.SessionIdleExpiryMiddleware",
     # Administrators and police liaison officers (and anyone who has set it up) must confirm
     # a one-time code before anything else.
     "accounts.middleware.TwoFactorMiddleware",
@@ -183,7 +186,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after this many seconds without a request (saved on every request).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # core.middleware.SessionIdleExpiryMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lock out a username from one address after repeated failures, for a limited time, so
