@@ -108,10 +108,5 @@ def own_organisation_counts(user):
         rows = model.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
         return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")), 0)
 
-    counts = (
-        Organisation.objects.visible_to(user)
-        .filter(pk=user.organisation_id)
-        .values(unit_count=count(Unit), contact_count=count(Contact))
-        .first()
-    )
+    counts = Organisation.objects.own_of(user).values(unit_count=count(Unit), contact_count=count(Contact)).first()
     return counts or {"unit_count": 0, "contact_count": 0}

@@ -59,6 +59,17 @@ class OrganisationQuerySet(ScopedQuerySet):
         """A user sees their own organisation and those it is in partnership with."""
         return Q(pk=user.organisation_id) | partner_organisations(user.organisation_id)
 
+    def own_of(self, user):
+        """The user's own organisation, exactly as ``visible_to(user).filter(pk=<theirs>)`` gives it.
+
+        Every active user sees their own organisation (the first condition of ``scope_for``;
+        an administrator sees every one), so the partner conditions are neither built nor
+        planned: on the dashboard that was two thirds of the query's time.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(pk=user.organisation_id)
+
     def directory_for(self, user):
         """Active organisations a user may name in a form, such as the force to propose a partnership to.
 

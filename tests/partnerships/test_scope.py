@@ -75,3 +75,21 @@ def test_a_visible_partnerships_rows_read_through_it_are_exactly_its_scoped_rows
                 assert set(related.all()) == set(model.objects.visible_to(user).filter(partnership=partnership))
             read = set(partnership.shares.all()) if can_see_shares(user, partnership) else set()
             assert read == set(InformationShare.objects.visible_to(user).filter(partnership=partnership)), user.role
+
+
+def test_own_of_is_visible_to_narrowed_to_the_users_own_organisation(personas, outsider):
+    """``Organisation.objects.own_of`` skips building the partner conditions; it must give
+    exactly the rows ``visible_to`` narrowed to the user's organisation gives, for everyone."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from partnerships.models import Organisation
+
+    inactive = factories.UserFactory(organisation=outsider.organisation, is_active=False)
+    people = [*personas.values(), outsider, inactive, AnonymousUser()]
+    factories.PartnershipFactory(institution=outsider.organisation)  # a partner to skip
+    for user in people:
+        own = getattr(user, "organisation_id", None)
+        expected = list(Organisation.objects.visible_to(user).filter(pk=own))
+        assert list(Organisation.objects.own_of(user)) == expected, user
+    assert list(Organisation.objects.own_of(outsider)) == [outsider.organisation]
+    assert not Organisation.objects.own_of(inactive).exists()
