@@ -171,6 +171,16 @@ def test_cancelled_sessions_stay_listed_with_their_status(client, staff_member, 
     client.force_login(staff_member)
     html = page(client, LIST).content.decode()
     assert "Cancelled" in html and "places left" not in html
+    assert '<span class="status-badge status-paused">Cancelled</span>' in html
+
+
+def test_a_single_place_is_one_place(client, staff_member, session):
+    session.capacity = 1
+    session.save(update_fields=["capacity"])
+    client.force_login(staff_member)
+    html = page(client, LIST).content.decode()
+    assert "1 of 1 place left" in html
+    assert '<span class="status-badge">Scheduled</span>' in html
 
 
 @pytest.mark.parametrize(("query", "found"), [("assault", True), ("northbridge police", True), ("county", False)])
