@@ -376,7 +376,7 @@ class Matrix:
         by_role = (
             self.everyone.order_by()
             .values("role")
-            .annotate(course_id=no_course, last_end=no_end, n=Count("pk"))
+            .annotate(course_id=no_course, last_end=no_end, n=Count("*"))  # "*": read from the index alone
             .values_list("role", "course_id", "last_end", "n")
         )
         attended = (
