@@ -59,6 +59,20 @@ def _managed_session(request, pk) -> Session:
 # Finding training
 
 
+# What a row of the list shows: whole course, organisation and partnership rows (about seventy
+# columns, a course's description among them) were a third of each row's cost.
+LIST_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "capacity",
+    "status",
+    "course__title",
+    "course__provider__name",
+    "course__provider_unit__name",
+    "offered_to__institution__name",
+)
 STATUS_BADGES = {SessionStatus.CANCELLED: " status-paused", SessionStatus.COMPLETED: " status-ended"}
 
 
@@ -94,6 +108,7 @@ def session_list(request):
         Session.objects.visible_to(user)
         .with_places()
         .select_related("course__provider", "course__provider_unit", "offered_to__institution")
+        .only(*LIST_FIELDS)
     )
     context = list_context(request, form, form.filter_qs(sessions), "sessions")
     _prepare_rows(context["sessions"])
