@@ -189,6 +189,24 @@ def action_status(request, pk):
     return redirect(action)
 
 
+# What a row shows, and what permissions.can_manage_actions reads of its partnership (the sides,
+# their acceptance and the status): whole action, partnership, contact and organisation rows
+# were a third of each row's cost on the national data set.
+ACTION_ROW_FIELDS = (
+    "title",
+    "due_date",
+    "status",
+    "partnership__title",
+    "partnership__status",
+    "partnership__institution",
+    "partnership__police_force",
+    "partnership__institution_accepted_at",
+    "partnership__police_accepted_at",
+    "owner__name",
+    "owner__organisation__name",
+)
+
+
 @login_required
 def my_actions(request):
     """Open actions across the user's partnerships, overdue first, then by due date.
@@ -201,6 +219,7 @@ def my_actions(request):
         Action.objects.visible_to(request.user)
         .open()
         .select_related("partnership", "owner__organisation")
+        .only(*ACTION_ROW_FIELDS)
         .order_by("due_date", "pk")
     )
     form = ActionFilter(request.GET, user=request.user)
