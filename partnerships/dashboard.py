@@ -75,8 +75,7 @@ def awaiting_answer(user):
     own = user.organisation_id
     return {
         "proposals": list(
-            Partnership.objects.visible_to(user)
-            .awaiting_answer_from(own)
+            Partnership.objects.awaiting_answer_by(user)
             .select_related("institution", "police_force", "created_by__organisation")
             .order_by("-created_at")[:10]
         ),

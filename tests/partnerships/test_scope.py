@@ -93,3 +93,23 @@ def test_own_of_is_visible_to_narrowed_to_the_users_own_organisation(personas, o
         assert list(Organisation.objects.own_of(user)) == expected, user
     assert list(Organisation.objects.own_of(outsider)) == [outsider.organisation]
     assert not Organisation.objects.own_of(inactive).exists()
+
+
+def test_awaiting_answer_by_is_visible_to_narrowed_to_proposals_awaiting_the_user(personas, outsider):
+    """``Partnership.objects.awaiting_answer_by`` skips the scope: the same rows as through it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    university = personas["university_liaison"].organisation
+    force = personas["police_liaison"].organisation
+    now = timezone.now()
+    factories.PartnershipFactory(institution=university, police_force=force, police_accepted_at=None)
+    factories.PartnershipFactory(institution=university, institution_accepted_at=None, police_accepted_at=now)
+    factories.PartnershipFactory(police_force=force, police_accepted_at=None)
+    factories.PartnershipFactory(institution=outsider.organisation, institution_accepted_at=None)
+    inactive = factories.UserFactory(organisation=university, is_active=False)
+    for user in [*personas.values(), outsider, inactive, AnonymousUser()]:
+        own = getattr(user, "organisation_id", None)
+        expected = set(Partnership.objects.visible_to(user).awaiting_answer_from(own))
+        assert set(Partnership.objects.awaiting_answer_by(user)) == expected, user
+    assert Partnership.objects.awaiting_answer_by(personas["police_liaison"]).count() == 2
