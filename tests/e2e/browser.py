@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from playwright.sync_api import BrowserContext, Frame, Page
+from playwright.sync_api import BrowserContext, Frame, Locator, Page
 
 from tests.factories import PASSWORD
 
@@ -288,3 +288,52 @@ def login(page: Page, user, password: str = PASSWORD) -> None:
     if urlsplit(page.url).path == reverse("login"):
         errors = page.locator(".alert, .invalid-feedback").all_inner_texts()
         raise AssertionError(f"{user.username} could not log in: {errors or 'no error shown'}")
+
+
+# --- Small helpers the journeys share ---------------------------------------------------------
+# Each journey used to define its own copy of these; one place keeps what they find, and how a
+# click to another page is checked, the same for all of them.
+
+
+def follow(page: Page, locator: Locator) -> None:
+    """Click a link or button that opens another page, then check that page with axe: a page a
+    test reaches by a click needs its own check, as ``visit`` only checks what it opens."""
+    with page.expect_navigation():
+        locator.click()
+    check_accessibility(page)
+
+
+def log_out(page: Page, user, *, check_login_page: bool = True) -> None:
+    """Log ``user`` out with the mouse through the user menu in the header and check the page the
+    portal answers with; with ``check_login_page``, also that it is the login page (some journeys
+    never checked where logging out lands, and pass False)."""
+    page.locator("header").get_by_role("button", name=user.get_full_name()).click()
+    follow(page, page.locator("header").get_by_role("button", name="Log out", exact=True))
+    if check_login_page:
+        assert address(page.url) == reverse("login")
+
+
+def heading(page: Page) -> Locator:
+    """The page's title: its one level-1 heading."""
+    return page.get_by_role("heading", level=1)
+
+
+def main_nav_link(page: Page, name: str) -> Locator:
+    """A link of the main navigation, where a journey goes from one part of the portal to another."""
+    return page.get_by_role("navigation", name="Main").get_by_test_id("main-nav").get_by_role("link", name=name)
+
+
+def status_message(page: Page) -> Locator:
+    """The flash message the portal shows after an action: a status with a button to dismiss it,
+    so other parts of a page that have the role status (a PDF's progress, say) do not match."""
+    return page.get_by_role("status").filter(has=page.get_by_role("button", name="Dismiss this message"))
+
+
+def short(day) -> str:
+    """A date as lists and the timeline show it: 5 Mar 2025."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def long(day) -> str:
+    """A date as the detail pages and the agreement show it: 5 March 2025."""
+    return f"{day.day} {day:%B %Y}"

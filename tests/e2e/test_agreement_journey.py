@@ -17,7 +17,6 @@ import io
 import re
 from datetime import timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
@@ -26,7 +25,18 @@ from agreements import services, tasks
 from agreements.forms import MONTHS_MESSAGE
 from agreements.models import Agreement
 from tests import factories
-from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.e2e.browser import (
+    address,
+    check_accessibility,
+    follow,
+    heading,
+    log_out,
+    login,
+    long,
+    main_nav_link,
+    status_message,
+    visit,
+)
 from tests.factories import PASSWORD
 from tests.fixtures.agreements import default_template
 from tests.helpers import second_factor_device, totp_code
@@ -44,42 +54,12 @@ GUIDANCE = {clause["key"]: clause["guidance"] for clause in CLAUSES}
 REQUIRED = sum(clause["required"] for clause in CLAUSES)
 
 
-def follow(page: Page, locator: Locator) -> None:
-    """Click a link or button that opens another page, then check that page with axe."""
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
-
-
-def long(day) -> str:
-    """A date as the agreement shows it: 5 March 2025."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def main_nav_link(page: Page, name: str) -> Locator:
-    return page.get_by_role("navigation", name="Main").get_by_test_id("main-nav").get_by_role("link", name=name)
-
-
-def status_message(page: Page) -> Locator:
-    return page.get_by_role("status").filter(has=page.get_by_role("button", name="Dismiss this message"))
-
-
 def error_message(page: Page) -> Locator:
     return page.get_by_role("alert")
 
 
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
 def months(page: Page, label: str) -> Locator:
     return page.get_by_role("spinbutton", name=label, exact=True)
-
-
-def log_out(page: Page, user) -> None:
-    page.locator("header").get_by_role("button", name=user.get_full_name()).click()
-    follow(page, page.locator("header").get_by_role("button", name="Log out", exact=True))
-    assert address(page.url) == reverse("login")
 
 
 def pdf_text(content: bytes) -> str:

@@ -10,33 +10,17 @@ shown is checked with axe and at phone width.
 """
 
 from django.urls import reverse
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from agreements import services
 from agreements.models import SigningOrder
 from notifications.models import Notification
 from tests import factories
-from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.e2e.browser import address, follow, log_out, login, status_message, visit
 from tests.fixtures.agreements import FIELDS, SUBMITTED_ON
 
 REASON = "Clause 4 still names the old data protection officer; the force cannot sign it as it stands."
-
-
-def follow(page: Page, locator: Locator) -> None:
-    """Click a link or button that opens another page, then check that page with axe."""
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
-
-
-def log_out(page: Page, user) -> None:
-    page.locator("header").get_by_role("button", name=user.get_full_name()).click()
-    follow(page, page.locator("header").get_by_role("button", name="Log out", exact=True))
-
-
-def status_message(page: Page) -> Locator:
-    return page.get_by_role("status").filter(has=page.get_by_role("button", name="Dismiss this message"))
 
 
 def test_a_signatory_declines_with_a_reason_and_both_sides_are_told(
@@ -84,7 +68,7 @@ def test_a_signatory_declines_with_a_reason_and_both_sides_are_told(
     expect(actions.get_by_role("link", name="Sign version 1")).to_have_count(0)
     # Declining is open before one's turn (agreements/permissions.py, can_decline_signing).
     expect(actions.get_by_role("link", name="Decline to sign")).to_be_visible()
-    log_out(page, uni_sponsor)
+    log_out(page, uni_sponsor, check_login_page=False)
 
     # 2. The force's senior sponsor declines: a reason is required, then given.
     login(page, police_sponsor)
@@ -120,7 +104,7 @@ def test_a_signatory_declines_with_a_reason_and_both_sides_are_told(
     assert police_sponsor.username not in told
     title = f"Northbridge Police declined to sign: {agreement.title}"
     assert Notification.objects.get(kind="agreement_signing_declined", recipient=university_liaison).title == title
-    log_out(page, police_sponsor)
+    log_out(page, police_sponsor, check_login_page=False)
 
     # 3. The university's liaison officer finds the notification behind the bell.
     login(page, university_liaison)

@@ -4,17 +4,11 @@ known ones listed, and the missing fields named by their labels. Every page is c
 and at 390 px."""
 
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from agreements import services
 from agreements.models import Agreement
-from tests.e2e.browser import check_accessibility, login, visit
-
-
-def follow(page: Page, locator) -> None:
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
+from tests.e2e.browser import check_accessibility, follow, login, visit
 
 
 def test_the_drafter_chooses_optional_clauses_and_resets_a_clause(portal_page, draft, university_liaison):

@@ -26,7 +26,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts import two_factor
 from agreements.models import Agreement, AgreementStatus
-from tests.e2e.browser import address, check_accessibility, login
+from tests.e2e.browser import address, check_accessibility, heading, login, status_message
 from tests.factories import PASSWORD
 from tests.fixtures.agreements import default_template
 from tests.helpers import second_factor_device, totp_code
@@ -179,14 +179,8 @@ def type_date(page: Page, day: date) -> None:
         page.keyboard.type(parts[part])
 
 
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def status_message(page: Page) -> Locator:
-    return page.get_by_role("status").filter(has=page.get_by_role("button", name="Dismiss this message"))
-
-
+# Not browser.log_out: this journey never uses the mouse, so it reaches the menu and its Log out
+# button with the keyboard and checks the focus on the way.
 def log_out(page: Page, user) -> None:
     """Open the user menu with Enter (Escape closes it again), move into it with an arrow key, log out."""
     menu_button = user.get_full_name()

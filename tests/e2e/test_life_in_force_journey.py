@@ -14,34 +14,14 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import expect
 
 from agreements import services
 from agreements.models import A, Agreement
-from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.e2e.browser import address, follow, log_out, login, long, status_message, visit
 from tests.fixtures.agreements import FIELDS, sign_both
 
 NOTE = "Reviewed at the strategic meeting; no change needed."
-
-
-def follow(page: Page, locator: Locator) -> None:
-    """Click a link or button that opens another page, then check that page with axe."""
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
-
-
-def log_out(page: Page, user) -> None:
-    page.locator("header").get_by_role("button", name=user.get_full_name()).click()
-    follow(page, page.locator("header").get_by_role("button", name="Log out", exact=True))
-
-
-def status_message(page: Page) -> Locator:
-    return page.get_by_role("status").filter(has=page.get_by_role("button", name="Dismiss this message"))
-
-
-def long(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def test_review_variation_and_notice(portal_page, partnership, template, university_liaison, police_liaison):
@@ -90,7 +70,7 @@ def test_review_variation_and_notice(portal_page, partnership, template, univers
     follow(page, page.get_by_role("link", name="Keep it in force"))
     agreement.refresh_from_db()
     assert agreement.ends_on is None and agreement.status == A.IN_FORCE
-    log_out(page, police_liaison)
+    log_out(page, police_liaison, check_login_page=False)
 
     # 3. The university's liaison officer starts a variation.
     login(page, university_liaison)
@@ -113,7 +93,7 @@ def test_review_variation_and_notice(portal_page, partnership, template, univers
     services.submit_for_review(variation, by=university_liaison)
     services.approve(variation, by=police_liaison)
     sign_both(variation, police_liaison, university_liaison)
-    log_out(page, university_liaison)
+    log_out(page, university_liaison, check_login_page=False)
     visit(page, agreement.get_verification_url())
     rows = page.get_by_test_id("variation")
     expect(rows).to_have_count(2)

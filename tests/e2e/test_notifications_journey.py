@@ -21,27 +21,12 @@ from playwright.sync_api import Locator, Page, expect
 from notifications.models import Muted, Notification
 from notifications.services import send_due_reminders
 from tests import factories
-from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.e2e.browser import address, check_accessibility, follow, heading, log_out, login, status_message, visit
 
 COURSE = "Sexual assault awareness"  # the course of the shared session fixture
 DUE_TOMORROW = "Map late-night taxi ranks"
 OVERDUE = "Review CCTV coverage of the bus interchange"
 MUTED = "Brief new hall wardens"
-
-
-def follow(page: Page, locator: Locator) -> None:
-    """Click a link or button that opens another page, then check that page with axe."""
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def status_message(page: Page) -> Locator:
-    return page.get_by_role("status").filter(has=page.get_by_role("button", name="Dismiss this message"))
 
 
 def bell(page: Page) -> Locator:
@@ -71,12 +56,6 @@ def tabs(page: Page) -> Locator:
 
 def user_menu(page: Page, user) -> Locator:
     return page.locator("header").get_by_role("button", name=user.get_full_name())
-
-
-def log_out(page: Page, user) -> None:
-    user_menu(page, user).click()
-    follow(page, page.locator("header").get_by_role("button", name="Log out", exact=True))
-    assert address(page.url) == reverse("login")
 
 
 def is_focused(locator: Locator) -> bool:

@@ -38,7 +38,7 @@ from partnerships.models import (
     ShareView,
 )
 from tests import factories
-from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.e2e.browser import address, follow, heading, login, long, main_nav_link, short, visit
 
 TITLE = "Safer Northbridge campus"
 PAUSED_TITLE = "Eastmoor student safety"
@@ -53,31 +53,8 @@ UNIT = "Rape and Serious Crime Unit"
 # Helpers, as in the journey test
 
 
-def follow(page: Page, locator: Locator) -> None:
-    """Click a link or button that opens another page, then check that page with axe."""
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
-
-
-def short(day) -> str:
-    """A date as lists and the timeline show it: 5 Mar 2025."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def long(day) -> str:
-    """A date as the detail pages show it: 5 March 2025."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def main_nav_link(page: Page, name: str) -> Locator:
-    return page.get_by_role("navigation", name="Main").get_by_test_id("main-nav").get_by_role("link", name=name)
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
+# Not browser.status_message: any element with the role status, not only the flash message with a
+# button to dismiss it (so the page must have just one).
 def status_message(page: Page) -> Locator:
     return page.get_by_role("status")
 

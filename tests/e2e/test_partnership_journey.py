@@ -19,7 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from tests import factories
-from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.e2e.browser import address, follow, log_out, login, long, main_nav_link, short, visit
 
 TITLE = "Safer Northbridge campus"
 ENGAGEMENT = "Autumn partnership board"
@@ -28,31 +28,12 @@ SUMMARY_TO_POLICE = "A grey hatchback waits by the east gate of the halls after 
 SUMMARY_TO_UNIVERSITY = "Reports of drug dealing near the student union at weekends; patrols increased."
 
 
-def follow(page: Page, locator: Locator) -> None:
-    """Click a link or button that opens another page, then check that page with axe."""
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
-
-
 def iso(day) -> str:
     return day.isoformat()
 
 
-def short(day) -> str:
-    """A date as the timeline and lists show it: 5 Mar 2025."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def long(day) -> str:
-    """A date as the detail pages show it: 5 March 2025."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def main_nav_link(page: Page, name: str) -> Locator:
-    return page.get_by_role("navigation", name="Main").get_by_test_id("main-nav").get_by_role("link", name=name)
-
-
+# Not browser.status_message: any element with the role status, not only the flash message with a
+# button to dismiss it (so the page must have just one).
 def status_message(page: Page) -> Locator:
     return page.get_by_role("status")
 
@@ -66,12 +47,6 @@ def position_of(title: str, texts: list[str]) -> int:
     found = [i for i, text in enumerate(texts) if title in text]
     assert found, f"{title!r} is not in the timeline: {texts}"
     return found[0]
-
-
-def log_out(page: Page, user) -> None:
-    page.locator("header").get_by_role("button", name=user.get_full_name()).click()
-    follow(page, page.locator("header").get_by_role("button", name="Log out", exact=True))
-    assert address(page.url) == reverse("login")
 
 
 def test_a_partnership_from_proposal_to_information_flowing_both_ways(

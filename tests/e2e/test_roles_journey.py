@@ -20,6 +20,9 @@ from tests.fixtures.agreements import FIELDS, SUBMITTED_ON
 from tests.helpers import second_factor_device, totp_code
 
 
+# Not browser.log_out: this one finds Log out anywhere on the page (not only in the header, and
+# not by its exact name), and checks neither the page logging out lands on nor its accessibility
+# (the next login checks the login page).
 def log_out(page: Page, user) -> None:
     page.locator("header").get_by_role("button", name=user.get_full_name()).click()
     with page.expect_navigation():

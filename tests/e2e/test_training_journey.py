@@ -22,7 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from tests import factories
-from tests.e2e.browser import address, check_accessibility, login, visit
+from tests.e2e.browser import address, follow, log_out, login, main_nav_link, visit
 from training.models import Booking, BookingStatus, Session
 
 COURSE = "Sexual assault awareness"
@@ -31,26 +31,9 @@ TRAINERS = "DS Ruth Adeyemi"
 OFFERED_TO = "University of Northbridge (Safer Northbridge campus)"
 
 
-def follow(page: Page, locator: Locator) -> None:
-    """Click a link or button that opens another page, then check that page with axe."""
-    with page.expect_navigation():
-        locator.click()
-    check_accessibility(page)
-
-
-def main_nav_link(page: Page, name: str) -> Locator:
-    return page.get_by_role("navigation", name="Main").get_by_test_id("main-nav").get_by_role("link", name=name)
-
-
 def message(page: Page) -> Locator:
     """The flash messages above the page's content."""
     return page.locator(".messages")
-
-
-def log_out(page: Page, user) -> None:
-    page.locator("header").get_by_role("button", name=user.get_full_name()).click()
-    follow(page, page.locator("header").get_by_role("button", name="Log out", exact=True))
-    assert address(page.url) == reverse("login")
 
 
 def local_input(moment: datetime) -> str:
