@@ -6,11 +6,15 @@ read-only.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Booking, Course, Session
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    # A link typed without a scheme is https, as on the portal's own forms (and Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def has_add_permission(self, request):
         return False
 
