@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -15,7 +16,7 @@ from core.views import apply_errors
 from .. import permissions, services
 from ..filters import ActionFilter
 from ..forms.partnerships import ActionForm, ActionStatusForm, EngagementForm
-from ..models import Action, ActionStatus, Engagement
+from ..models import Action, ActionStatus, Engagement, Organisation
 from .partnerships import get_partnership
 
 
@@ -219,6 +220,7 @@ def my_actions(request):
         Action.objects.visible_to(request.user)
         .open()
         .select_related("partnership", "owner__organisation")
+        .prefetch_related(Prefetch("partnership__other_agencies", queryset=Organisation.objects.only("pk")))
         .only(*ACTION_ROW_FIELDS)
         .order_by("due_date", "pk")
     )
