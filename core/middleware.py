@@ -63,9 +63,10 @@ class SessionIdleExpiryMiddleware:
     long: the session's expiry has to move forward while someone works. Django's
     ``SESSION_SAVE_EVERY_REQUEST`` does that by writing the session row on every request, an
     UPDATE and a commit of about 2 ms on every page. Here the expiry moves when the session
-    was last refreshed more than ``REFRESH_AFTER`` seconds ago, so a session ends between
-    ``SESSION_COOKIE_AGE - REFRESH_AFTER`` and ``SESSION_COOKIE_AGE`` seconds after its last
-    request. Anyone not signed in gets no session from it.
+    was last refreshed more than ``REFRESH_AFTER`` seconds ago (a tenth of a timeout shorter
+    than ten minutes), so a session ends between ``SESSION_COOKIE_AGE - REFRESH_AFTER`` and
+    ``SESSION_COOKIE_AGE`` seconds after its last request. Anyone not signed in gets no session
+    from it.
 
     It must come after the session and authentication middleware: its response is handled
     before ``SessionMiddleware`` saves a modified session.
@@ -75,7 +76,10 @@ class SessionIdleExpiryMiddleware:
     KEY = "_refreshed_at"
 
     def __init__(self, get_response):
+        from django.conf import settings
+
         self.get_response = get_response
+        self.refresh_after = min(self.REFRESH_AFTER, settings.SESSION_COOKIE_AGE // 10)
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -84,6 +88,6 @@ class SessionIdleExpiryMiddleware:
             session = request.session
             now = int(time.time())
             # A session written anyway (a log-in, a message) is marked refreshed for nothing.
-            if session.modified or now - session.get(self.KEY, 0) >= self.REFRESH_AFTER:
+            if session.modified or now - session.get(self.KEY, 0) >= self.refresh_after:
                 session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
         return response

@@ -73,3 +73,17 @@ def test_no_session_is_made_for_someone_not_signed_in(client):
     before = Session.objects.count()
     assert client.get(reverse("login")).status_code == 200
     assert Session.objects.count() == before
+
+
+def test_a_short_timeout_is_refreshed_more_often(client, staff_member, settings):
+    """With a timeout of five minutes the expiry moves every 30 s, so someone working is never
+    signed out early by a minute's refresh."""
+    settings.SESSION_COOKIE_AGE = 300
+    url = reverse("notifications:list")
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(staff_member)
+        traveller.shift(timedelta(seconds=29))
+        assert session_writes(client, url) == 0
+        traveller.shift(timedelta(seconds=2))
+        assert session_writes(client, url) == 1
+        assert expiry(client) == START + timedelta(seconds=31 + 300)

@@ -77,6 +77,18 @@ def test_a_visible_partnerships_rows_read_through_it_are_exactly_its_scoped_rows
             assert read == set(InformationShare.objects.visible_to(user).filter(partnership=partnership)), user.role
 
 
+def more_roles(partnership_with, university):
+    """A senior sponsor of the university and an agency liaison officer taking part."""
+    from accounts.models import Role
+
+    agency = factories.OrganisationFactory(name="Northbridge Council", kind="local_authority")
+    partnership_with.other_agencies.add(agency)
+    return [
+        factories.UserFactory(organisation=university, role=Role.SENIOR_SPONSOR),
+        factories.UserFactory(organisation=agency, role=Role.AGENCY_LIAISON),
+    ]
+
+
 def test_own_of_is_visible_to_narrowed_to_the_users_own_organisation(personas, outsider):
     """``Organisation.objects.own_of`` skips building the partner conditions; it must give
     exactly the rows ``visible_to`` narrowed to the user's organisation gives, for everyone."""
@@ -85,8 +97,8 @@ def test_own_of_is_visible_to_narrowed_to_the_users_own_organisation(personas, o
     from partnerships.models import Organisation
 
     inactive = factories.UserFactory(organisation=outsider.organisation, is_active=False)
-    people = [*personas.values(), outsider, inactive, AnonymousUser()]
-    factories.PartnershipFactory(institution=outsider.organisation)  # a partner to skip
+    shared = factories.PartnershipFactory(institution=outsider.organisation)  # a partner to skip
+    people = [*personas.values(), outsider, inactive, AnonymousUser(), *more_roles(shared, outsider.organisation)]
     for user in people:
         own = getattr(user, "organisation_id", None)
         expected = list(Organisation.objects.visible_to(user).filter(pk=own))
@@ -103,12 +115,12 @@ def test_awaiting_answer_by_is_visible_to_narrowed_to_proposals_awaiting_the_use
     university = personas["university_liaison"].organisation
     force = personas["police_liaison"].organisation
     now = timezone.now()
-    factories.PartnershipFactory(institution=university, police_force=force, police_accepted_at=None)
+    proposal = factories.PartnershipFactory(institution=university, police_force=force, police_accepted_at=None)
     factories.PartnershipFactory(institution=university, institution_accepted_at=None, police_accepted_at=now)
     factories.PartnershipFactory(police_force=force, police_accepted_at=None)
     factories.PartnershipFactory(institution=outsider.organisation, institution_accepted_at=None)
     inactive = factories.UserFactory(organisation=university, is_active=False)
-    for user in [*personas.values(), outsider, inactive, AnonymousUser()]:
+    for user in [*personas.values(), outsider, inactive, AnonymousUser(), *more_roles(proposal, university)]:
         own = getattr(user, "organisation_id", None)
         expected = set(Partnership.objects.visible_to(user).awaiting_answer_from(own))
         assert set(Partnership.objects.awaiting_answer_by(user)) == expected, user

@@ -1,7 +1,8 @@
-"""Review of the list pages' narrowed queries (.only): a fixed number of queries per page for
-every role. Fails for an agency liaison officer on My actions: permissions.can_manage_actions
-reads partnership.other_agencies.all() per row (Partnership.side_of), one query per row. That
-predates the .only() change; the other roles and lists are fixed."""
+"""The busiest lists run a fixed number of queries for every role, not only for the liaison
+officers their own tests sign in as: a list that reads only the columns a row shows (``.only``)
+must not make a query per row when a template or a role's permission check reaches further.
+Found this way: an agency liaison officer's "My actions" read each partnership's other agencies
+per row (``permissions.can_manage_actions``), now prefetched."""
 
 import pytest
 from django.db import connection
