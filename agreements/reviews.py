@@ -71,29 +71,44 @@ def notice_ends_on(agreement, today: date) -> date:
     return last_day
 
 
+# What the agreement page, the verification page and the services read of each variation.
+VARIATION_FIELDS = (
+    "pk",
+    "public_id",
+    "title",
+    "status",
+    "variation_number",
+    "effective_date",
+    "signed_at",
+    "varies_id",
+)
+# A variation in one of these is no longer being agreed or waiting for its date.
+SETTLED = (A.IN_FORCE, A.SUPERSEDED, A.ENDED, A.WITHDRAWN)
+
+
+def variations(agreement) -> tuple[list[Agreement], Agreement | None]:
+    """``lineage`` and ``variation_in_progress`` together, from one query of the variations of
+    the agreement's original (the agreement page shows both)."""
+    original = agreement.original
+    rows = list(Agreement.objects.filter(varies=original).only(*VARIATION_FIELDS).order_by("variation_number", "pk"))
+    signed = [row for row in rows if row.status in SIGNED_STATUSES]
+    in_progress = next((row for row in rows if row.status not in SETTLED), None)
+    return [original, *signed], in_progress
+
+
 def lineage(agreement) -> list[Agreement]:
     """The original agreement and its signed variations, in order: what the verification page
     and the agreement page list. Variations still being agreed (or withdrawn) are left out."""
-    original = agreement.original
-    variations = (
-        Agreement.objects.filter(varies=original, status__in=SIGNED_STATUSES)
-        .only("pk", "public_id", "title", "status", "variation_number", "effective_date", "signed_at", "varies_id")
-        .order_by("variation_number", "pk")
-    )
-    return [original, *variations]
+    return variations(agreement)[0]
 
 
 def variation_in_progress(agreement) -> Agreement | None:
     """A variation of this agreement's original still being agreed, or signed and waiting for
     its effective date, if any: until it is in force, no other variation starts (it would be
     drafted from the text this one replaces) and no notice is given (the variation coming into
-    force would supersede the agreement given notice, and the notice with it)."""
-    return (
-        Agreement.objects.filter(varies=agreement.original)
-        .exclude(status__in=[A.IN_FORCE, A.SUPERSEDED, A.ENDED, A.WITHDRAWN])
-        .only("pk", "title", "status", "variation_number", "effective_date")
-        .first()
-    )
+    force would supersede the agreement given notice, and the notice with it). There is at most
+    one: none starts while another is in progress."""
+    return variations(agreement)[1]
 
 
 def pending_message(variation, what: str) -> str:

@@ -218,10 +218,11 @@ def agreement_detail(request, pk):
     can_edit = permissions.can_edit(user, agreement)
     life = None
     if agreement.is_signed:
+        lineage, in_progress = reviews.variations(agreement)  # one query for both
         life = {
-            "lineage": reviews.lineage(agreement),
+            "lineage": lineage,
             "review": reviews.review_state(agreement),
-            "in_progress": reviews.variation_in_progress(agreement) if can_see_workings else None,
+            "in_progress": in_progress if can_see_workings else None,
             "can_answer_review": permissions.can_confirm_review(user, agreement),
             "can_start_variation": permissions.can_start_variation(user, agreement),
             "can_give_notice": permissions.can_give_notice(user, agreement),
