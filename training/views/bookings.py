@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.links import pk_url
 from core.lists import Column, list_context, table_header
 from core.views import error_text
 
@@ -127,21 +127,13 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-def _url_with_pk(name: str):
-    """``reverse(name, args=[pk])`` for many primary keys, reversing only once."""
-    marker = "2147483647"
-    head, tail = reverse(name, args=[int(marker)]).split(marker)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def _prepare_rows(bookings, user) -> None:
     """Set on each booking what its row of the session page shows, formatted once here.
 
     The names, UK dates and links of a few dozen rows were most of the page's rendering when
     the template worked them out with filters, ``{% url %}`` and an include per row. The links
-    are reversed once and completed with each booking's id.
+    come from ``core.links.pk_url``, which reverses each view once.
     """
-    cancel_url, certificate_url = _url_with_pk("training:booking_cancel"), _url_with_pk("training:certificate")
     labels = dict(BookingStatus.choices)
     for booking in bookings:
         attendee, by = booking.attendee, booking.booked_by
@@ -154,8 +146,9 @@ def _prepare_rows(bookings, user) -> None:
         booking.updated_day = f"{updated.day} {updated:%b %Y}"
         booking.status_label = labels[booking.status]
         booking.may_cancel = booking.status != BookingStatus.CANCELLED and permissions.can_cancel(user, booking)
-        booking.cancel_url = cancel_url(booking.pk) if booking.may_cancel else ""
-        booking.certificate_url = certificate_url(booking.pk) if booking.status == BookingStatus.ATTENDED else ""
+        booking.cancel_url = pk_url("training:booking_cancel", booking.pk) if booking.may_cancel else ""
+        attended = booking.status == BookingStatus.ATTENDED
+        booking.certificate_url = pk_url("training:certificate", booking.pk) if attended else ""
 
 
 @never_cache
