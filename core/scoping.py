@@ -10,9 +10,16 @@ from django.db import models
 from django.db.models import Q
 
 
+def sees_anything(user) -> bool:
+    """Whether ``user`` may see any row at all: signed in, with an active account. Also the
+    guard of querysets that skip building the scope for rows inside it by definition
+    (``Organisation.objects.own_of``)."""
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not sees_anything(user):
             return self.none()
         if user.is_administrator:
             return self.all()

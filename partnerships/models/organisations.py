@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from core.links import pk_url
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, sees_anything
 
 
 class OrganisationKind(models.TextChoices):
@@ -66,7 +66,7 @@ class OrganisationQuerySet(ScopedQuerySet):
         an administrator sees every one), so the partner conditions are neither built nor
         planned: on the dashboard that was two thirds of the query's time.
         """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not sees_anything(user):
             return self.none()
         return self.filter(pk=user.organisation_id)
 
@@ -76,7 +76,7 @@ class OrganisationQuerySet(ScopedQuerySet):
         A directory of public bodies (names and kinds), not their records: pages about an
         organisation still go through ``visible_to``. Staff members propose nothing, so see none.
         """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not sees_anything(user):
             return self.none()
         if not (user.is_administrator or user.is_liaison_officer):
             return self.none()

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.links import pk_url
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, sees_anything
 
 from .history import ChangedFields
 from .organisations import Contact, Organisation, OrganisationKind
@@ -131,7 +131,7 @@ class PartnershipQuerySet(ScopedQuerySet):
         within the organisation's scope (``involving``) by definition: the scope's union is
         neither built nor planned (half of the dashboard's query for proposals).
         """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not sees_anything(user):
             return self.none()
         return self.awaiting_answer_from(user.organisation_id)
 
