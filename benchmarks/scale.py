@@ -190,6 +190,8 @@ from agreements.models import (  # noqa: E402
     SignedWith,
     clause_text,
 )
+from core import tally  # noqa: E402
+from core.models import Tally  # noqa: E402
 from notifications.models import Muted, Notification  # noqa: E402
 from partnerships.models import (  # noqa: E402
     Action,
@@ -1011,6 +1013,7 @@ def vacuum() -> None:
         Feedback,
         TrainingNeed,
         Notification,
+        Tally,
     ]
     with connection.cursor() as cursor:
         for model in models:
@@ -1035,6 +1038,8 @@ def seed() -> World:
         seed_training(world)
     with step(world, "stored health (bulk_create saves no row, so the nightly check fills it)"):
         store_health(log_drift=False)
+    with step(world, "the counts' ledger folded, as the nightly task does (core/tally.py)"):
+        tally.compact()
     with step(world, "VACUUM ANALYZE"):
         vacuum()
     world.seconds = time.perf_counter() - start

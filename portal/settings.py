@@ -284,8 +284,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # the nightly erasure of expired information shares (02:15); agreements' migration 0006 the daily
 # run (00:05) that puts signed agreements in force on their effective date
 # (agreements.tasks.bring_agreements_into_force); partnerships' migration 0009 the nightly check
-# of each partnership's stored health (00:20, partnerships/stored_health.py). Run exactly one
-# beat process.
+# of each partnership's stored health (00:20, partnerships/stored_health.py); core's migration
+# 0002 the nightly folding of the counts' ledger (01:10, core/tally.py). Run exactly one beat
+# process.
 CELERY_BEAT_SCHEDULE = {}
 
 # Notifications: a failed email is retried after this many seconds, doubling each time (at

@@ -23,7 +23,6 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
     CharField,
-    Count,
     DateTimeField,
     IntegerField,
     Max,
@@ -39,6 +38,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.models import Role, User
+from accounts.tallies import ACTIVE_PEOPLE_BY_ORGANISATION
+from core import tally
 
 from .models import NEED_ROLES, Booking, BookingStatus, SessionStatus, TrainingNeed
 
@@ -364,20 +365,21 @@ class Matrix:
     def counted(self) -> list[Column]:
         """The columns with their counts of each status over everyone, in one query.
 
-        The query reads the number of people in each role, and the latest attendance of each
-        person who attended a column's course (a few rows per attendee, however many people
-        never did); Python gives each attendance its status by the person's role (``_thresholds``,
-        the rules of ``_status_of``) and counts "never" as the rest of the roles required.
+        The query reads the number of people in each role (kept as people change, not counted:
+        accounts/tallies.py), and the latest attendance of each person who attended a column's
+        course (a few rows per attendee, however many people never did); Python gives each
+        attendance its status by the person's role (``_thresholds``, the rules of ``_status_of``)
+        and counts "never" as the rest of the roles required.
         """
         if not self.columns:
             return []
         course_ids = [column.course_id for column in self.columns]
         no_course, no_end = Value(None, output_field=IntegerField()), Value(None, output_field=DateTimeField())
+        # ``everyone`` counted by role: the count kept as people change (accounts/tallies.py).
         by_role = (
-            self.everyone.order_by()
-            .values("role")
-            .annotate(course_id=no_course, last_end=no_end, n=Count("*"))  # "*": read from the index alone
-            .values_list("role", "course_id", "last_end", "n")
+            tally.counts_query(ACTIVE_PEOPLE_BY_ORGANISATION, self.institution.pk)
+            .annotate(course_id=no_course, last_end=no_end)
+            .values_list("value", "course_id", "last_end", "n")
         )
         attended = (
             Booking.objects.filter(

@@ -11,12 +11,15 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db.models import Count
 from django.utils import timezone
 
 from agreements import services as agreement_services
+from core import tally
 from partnerships import services, stored_health, tasks
 from partnerships.health import with_health
 from partnerships.models import ActionStatus, CommitmentKind, Direction, Partnership, PartnershipStatus
+from partnerships.tallies import PARTNERSHIPS_BY_HEALTH
 from tests import factories
 from tests.fixtures.agreements import sign_both
 
@@ -35,6 +38,11 @@ def stored(partnership):
     assert partnership.health == per_row.health_level == joined.health_level
     today, now = timezone.localdate(), timezone.now()
     assert partnership.health_changes_on == stored_health._levels(one, today, now)[partnership.pk][1]
+    # The count by light kept as it changes (core/tally.py) follows every change too.
+    by_light = Partnership.objects.order_by().values("health").annotate(n=Count("*"))
+    assert tally.counts(PARTNERSHIPS_BY_HEALTH) == {
+        None if row["health"] is None else str(row["health"]): row["n"] for row in by_light
+    }
     return partnership.health, partnership.health_changes_on
 
 
