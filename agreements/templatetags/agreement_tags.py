@@ -9,15 +9,17 @@ register = template.Library()
 
 
 @register.simple_tag
-def agreement_actions(agreement, user) -> dict:
+def agreement_actions(agreement, user, numbers=None) -> dict:
     """What ``user`` may do to ``agreement``: ``{% agreement_actions agreement user as can %}``.
 
-    A fixed handful of queries whatever the agreement holds: one for the version numbers, and
-    the few the permission functions make themselves.
+    A fixed handful of queries whatever the agreement holds: one for the version numbers (none
+    if the caller read them already and passes them, in order), and the few the permission
+    functions make themselves.
     """
     if not getattr(user, "is_authenticated", False):
         return {}
-    numbers = list(agreement.versions.order_by("number").values_list("number", flat=True))
+    if numbers is None:
+        numbers = list(agreement.versions.order_by("number").values_list("number", flat=True))
     can_approve = permissions.can_approve(user, agreement)
     return {
         "has_version": bool(numbers),

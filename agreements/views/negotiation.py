@@ -192,7 +192,7 @@ def _render_review(request, agreement, *, failed=None, approve_form=None):
         changes_requested = agreement.events.filter(to_status=A.CHANGES_REQUESTED).select_related("by").first()
     # What the actions above the clauses offer (``_review_actions.html``), asked once: the
     # decision below takes its approval from it rather than asking ``permissions`` again.
-    actions = agreement_actions(agreement, user)
+    actions = agreement_actions(agreement, user, numbers)
     can_approve = is_latest and actions["can_approve"]
     if can_approve and approve_form is None:
         # The open shared threads (``services.open_shared_threads``), from those already read:

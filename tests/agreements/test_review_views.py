@@ -551,7 +551,7 @@ def test_review_page_queries_do_not_grow_with_threads(client, police_liaison, un
                 services.resolve_thread(made, by=author)
         services.propose_wording(agreement, clause_key="term", text="It lasts {term}.", by=police_liaison)
 
-    assert_fixed_queries(client, url("review", agreement), add_threads, budget=18)
+    assert_fixed_queries(client, url("review", agreement), add_threads, budget=17)
 
 
 def test_compare_page_queries_do_not_grow_with_versions(client, police_liaison, in_review):
