@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in
 
-        from . import two_factor
+        from . import tallies, two_factor  # noqa: F401 (tallies: registers the counters core.tally.ensure keeps)
 
         # Whether the person has a second factor is asked once, at log-in, not on every page.
         user_logged_in.connect(two_factor.remember_device_at_login, dispatch_uid="two_factor_device")

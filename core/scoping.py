@@ -18,8 +18,9 @@ def sees_anything(user) -> bool:
 
 
 def sees_everything(user) -> bool:
-    """Whether ``user``'s scope is every row of every model: an administrator's. Counts over
-    whole tables kept as they change (``core/tally.py``) answer for such a user alone."""
+    """Whether ``user``'s scope is every row: an administrator's, for every model whose queryset
+    keeps ``ScopedQuerySet.visible_to`` (review threads, say, override it). Counts over whole
+    tables kept as they change (``core/tally.py``) answer for such a user alone."""
     return sees_anything(user) and user.is_administrator
 
 

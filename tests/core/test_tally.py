@@ -8,10 +8,13 @@ The same triggers are installed and exercised on SQLite, the embedded default of
 
 import sqlite3
 from collections import Counter
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.dashboard import users_by_role
 from accounts.models import Role, User
@@ -196,7 +199,52 @@ def test_the_triggers_keep_the_same_counts_on_sqlite():
     rows_before = db.execute("SELECT COUNT(*) FROM core_tally").fetchone()[0]
     db.execute("UPDATE people SET role = role")  # no row changes group: nothing written
     assert db.execute("SELECT COUNT(*) FROM core_tally").fetchone()[0] == rows_before
+    # SQLite's flush deletes table by table: the ledger first, then the people, whose delete
+    # triggers write -1s into it. Installing again (``ensure`` does, after every flush) recounts.
+    db.execute("DELETE FROM core_tally")
+    db.execute("DELETE FROM people WHERE id = 1")
+    assert sums() != truth()
+    for statement in by_organisation.install_sql("sqlite"):
+        db.execute(statement)
+    assert sums() == truth()
+    triggers = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'"
+    assert db.execute(triggers).fetchone()[0] == 3  # installed afresh, not twice
     for statement in by_organisation.uninstall_sql("sqlite"):
         db.execute(statement)
+    assert db.execute(triggers).fetchone()[0] == 0
     db.execute("INSERT INTO people VALUES (5, 'staff', 1, 1)")
     assert db.execute("SELECT COUNT(*) FROM core_tally").fetchone()[0] == 0
+
+
+def test_ensure_puts_the_triggers_back_and_recounts(university, staff_member):
+    """What ``migrate`` and ``flush`` run after (post_migrate), and ``recount_tallies`` by hand."""
+    Tally.objects.filter(counter=ACTIVE_PEOPLE.name).delete()
+    Tally.objects.create(counter=AGREEMENTS_BY_STATUS.name, scope="", value="draft", delta=-3)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER tally_active_people ON accounts_user")
+    out = StringIO()
+    call_command("recount_tallies", stdout=out)
+    assert "Recounted 4 counts" in out.getvalue()
+    assert_people_counted()
+    assert kept(AGREEMENTS_BY_STATUS) == counted(Agreement.objects.all(), "status")
+    factories.UserFactory(organisation=university, role=Role.STAFF)  # the trigger is back
+    assert_people_counted()
+    assert sorted(tally.ensure()) == sorted(
+        [ACTIVE_PEOPLE.name, ACTIVE_PEOPLE_BY_ORGANISATION.name, PARTNERSHIPS_BY_HEALTH.name, AGREEMENTS_BY_STATUS.name]
+    )
+
+
+def test_a_log_in_writes_nothing_to_the_ledger(staff_member):
+    before = Tally.objects.count()
+    User.objects.filter(pk=staff_member.pk).update(last_login=timezone.now())
+    staff_member.first_name = "Renamed"
+    staff_member.save()
+    assert Tally.objects.count() == before
+
+
+def test_a_truncated_table_has_no_count(draft):
+    assert tally.counts(AGREEMENTS_BY_STATUS) == {A.DRAFT: 1}
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction: checks now, not at commit
+        cursor.execute("TRUNCATE agreements_agreement CASCADE")
+    assert tally.counts(AGREEMENTS_BY_STATUS) == {}
