@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.links import pk_url
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, sees_anything, sees_everything
 from partnerships.models import Contact, Partnership
 
 
@@ -145,6 +145,23 @@ class AgreementQuerySet(ScopedQuerySet):
         if user.is_liaison_officer or user.is_senior_sponsor:
             return parties
         return parties & Q(status__in=SIGNED_STATUSES)
+
+    def of_partnership_visible_to(self, partnership, user, *, workings=False):
+        """``visible_to(user)`` (``workings_visible_to(user)`` with ``workings``) narrowed to
+        ``partnership``, the same rows, without building the scope: of one partnership's
+        agreements, the scope is a matter of the user's organisation being one of its two
+        parties, and of the user's role. ``tests/agreements/test_scope.py`` proves the rows equal
+        for every persona."""
+        if not sees_anything(user):
+            return self.none()
+        theirs = self.filter(partnership=partnership)
+        if sees_everything(user):
+            return theirs
+        if user.organisation_id not in (partnership.institution_id, partnership.police_force_id):
+            return self.none()
+        if user.is_liaison_officer or user.is_senior_sponsor:
+            return theirs
+        return self.none() if workings else theirs.filter(status__in=SIGNED_STATUSES)
 
     def workings_visible_to(self, user):
         """The agreements whose working papers ``user`` may see: the clauses being drafted, the

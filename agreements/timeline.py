@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from partnerships.timeline import Event
 
-from .models import SIGNED_STATUSES, AgreementEvent
+from .models import SIGNED_STATUSES, Agreement, AgreementEvent
 
 TITLES = {
     "draft": "Agreement drafted",
@@ -22,10 +22,12 @@ TITLES = {
 
 
 def agreement_events(partnership, user, limit):
-    agreements = partnership.agreements
     # Staff members see agreements once signed, and not the drafting and review behind them.
-    shown = Q(agreement__in=agreements.workings_visible_to(user)) | Q(
-        agreement__in=agreements.visible_to(user), to_status__in=SIGNED_STATUSES
+    # The partnership was fetched through visible_to: its agreements are narrowed to it without
+    # building the agreement scope (Agreement.objects.of_partnership_visible_to).
+    agreements = Agreement.objects
+    shown = Q(agreement__in=agreements.of_partnership_visible_to(partnership, user, workings=True)) | Q(
+        agreement__in=agreements.of_partnership_visible_to(partnership, user), to_status__in=SIGNED_STATUSES
     )
     events = (
         # The partnership first: without it PostgreSQL reads every event of every agreement for

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.links import pk_url
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, sees_anything, sees_everything
 from partnerships.models import Organisation, Partnership, Unit
 
 
@@ -100,6 +100,22 @@ class SessionQuerySet(ScopedQuerySet):
             course__in=Course.objects.filter(provider_id__in=partner_forces_of(own)).values("pk"),
         )
         return Q(course__in=Course.objects.filter(provider_id=own).values("pk")) | offered_to_us
+
+    def offered_to_visible(self, partnership, user):
+        """``visible_to(user).filter(offered_to=partnership)``, the same rows, without building
+        the scope's subqueries of courses and partnerships (two thirds of the partnership
+        page's training events and progress on the national data set).
+
+        Of the sessions offered to ``partnership``, the scope keeps those of the user's own
+        courses, and all of them for the institution once both sides have accepted.
+        ``tests/training/test_scope.py`` proves the rows equal for every persona.
+        """
+        if not sees_anything(user):
+            return self.none()
+        offered = self.filter(offered_to=partnership)
+        if sees_everything(user) or (partnership.institution_id == user.organisation_id and partnership.is_accepted):
+            return offered
+        return offered.filter(course__provider_id=user.organisation_id)
 
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now(), status=SessionStatus.SCHEDULED)
