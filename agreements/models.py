@@ -148,20 +148,26 @@ class AgreementQuerySet(ScopedQuerySet):
 
     def of_partnership_visible_to(self, partnership, user, *, workings=False):
         """``visible_to(user)`` (``workings_visible_to(user)`` with ``workings``) narrowed to
-        ``partnership``, the same rows, without building the scope: of one partnership's
-        agreements, the scope is a matter of the user's organisation being one of its two
-        parties, and of the user's role. ``tests/agreements/test_scope.py`` proves the rows equal
-        for every persona."""
+        ``partnership``, the same rows, without building the scope (``partnership_condition``).
+        ``tests/agreements/test_scope.py`` proves the rows equal for every persona."""
+        condition = self.partnership_condition(partnership, user, workings=workings)
+        return self.none() if condition is None else self.filter(condition, partnership=partnership)
+
+    @staticmethod
+    def partnership_condition(partnership, user, *, workings=False, prefix=""):
+        """The condition ``visible_to`` (``workings_visible_to`` with ``workings``) puts on one
+        partnership's agreements, fields named from ``prefix`` (``"agreement__"`` on their
+        events), or None where it keeps none of them. Of one partnership's agreements, the scope
+        is a matter of the user's organisation being one of its two parties, and of the role."""
         if not sees_anything(user):
-            return self.none()
-        theirs = self.filter(partnership=partnership)
+            return None
         if sees_everything(user):
-            return theirs
+            return Q()
         if user.organisation_id not in (partnership.institution_id, partnership.police_force_id):
-            return self.none()
+            return None
         if user.is_liaison_officer or user.is_senior_sponsor:
-            return theirs
-        return self.none() if workings else theirs.filter(status__in=SIGNED_STATUSES)
+            return Q()
+        return None if workings else Q(**{f"{prefix}status__in": SIGNED_STATUSES})
 
     def workings_visible_to(self, user):
         """The agreements whose working papers ``user`` may see: the clauses being drafted, the

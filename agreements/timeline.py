@@ -7,6 +7,8 @@ from partnerships.timeline import Event
 
 from .models import SIGNED_STATUSES, Agreement, AgreementEvent
 
+EVENT_FIELDS = ("at", "from_status", "to_status", "comment", "agreement__title", "by__first_name", "by__last_name")
+
 TITLES = {
     "draft": "Agreement drafted",
     "in_review": "Agreement sent for review",
@@ -23,12 +25,18 @@ TITLES = {
 
 def agreement_events(partnership, user, limit):
     # Staff members see agreements once signed, and not the drafting and review behind them.
-    # The partnership was fetched through visible_to: its agreements are narrowed to it without
-    # building the agreement scope (Agreement.objects.of_partnership_visible_to).
-    agreements = Agreement.objects
-    shown = Q(agreement__in=agreements.of_partnership_visible_to(partnership, user, workings=True)) | Q(
-        agreement__in=agreements.of_partnership_visible_to(partnership, user), to_status__in=SIGNED_STATUSES
-    )
+    # The partnership was fetched through visible_to: the scope of its agreements is put on
+    # their events as a condition (Agreement.objects.partnership_condition), not as subqueries
+    # of the agreement scope, which took longer to build than the query took to run.
+    condition = Agreement.objects.partnership_condition
+    workings = condition(partnership, user, workings=True, prefix="agreement__")
+    visible = condition(partnership, user, prefix="agreement__")
+    if visible is None:
+        return []
+    shown = visible & Q(to_status__in=SIGNED_STATUSES)
+    if workings is not None:
+        # Q() is "every agreement", but Q() | other would keep only other: say it outright.
+        shown = Q() if not workings else workings | shown
     events = (
         # The partnership first: without it PostgreSQL reads every event of every agreement for
         # the OR of the two scopes (9 to 16 ms on the national data set, 0.1 ms with it).
@@ -36,6 +44,8 @@ def agreement_events(partnership, user, limit):
         .filter(shown)
         .exclude(from_status=F("to_status"))
         .select_related("agreement", "by")
+        # What an event shows: not the agreement's terms or signed PDF, nor the person's account.
+        .only(*EVENT_FIELDS)
         .order_by("-at")[:limit]
     )
     return [
