@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make test` runs pytest on this many processes (pytest-xdist): auto is one per core, 0 none.
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -62,7 +64,7 @@ run: $(VENV)/.installed pdf-libs
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.installed-dev chromium pdf-libs
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

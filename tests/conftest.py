@@ -5,9 +5,11 @@ one university, a police liaison officer of its force, an administrator, and an 
 from an unrelated university who must get 404 everywhere.
 """
 
+import os
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -48,6 +50,14 @@ def pytest_configure(config):
             "control_folder": str(broker / "control"),
             "store_processed": False,
         }
+    # Redis: each pytest-xdist worker its own database of the broker, so that a Celery worker
+    # started by one worker's test never takes the tasks another worker's tests queued.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    if worker.startswith("gw") and broker.scheme in ("redis", "rediss"):
+        number = broker.path.strip("/")
+        database = (int(number) if number.isdecimal() else 0) + 1 + int(worker[2:])
+        settings.CELERY_BROKER_URL = broker._replace(path=f"/{database}").geturl()
     # Faker's names and the factories' choices are the same on every run, so a failure that
     # depends on a name (one with an apostrophe, say) happens every time, not now and then.
     import factory.random
