@@ -58,6 +58,8 @@ def pytest_configure(config):
         number = broker.path.strip("/")
         database = (int(number) if number.isdecimal() else 0) + 1 + int(worker[2:])
         settings.CELERY_BROKER_URL = broker._replace(path=f"/{database}").geturl()
+        # Celery reads its broker from this variable before the settings (celery.app.utils).
+        os.environ["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
     # Faker's names and the factories' choices are the same on every run, so a failure that
     # depends on a name (one with an apostrophe, say) happens every time, not now and then.
     import factory.random
