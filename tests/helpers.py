@@ -127,3 +127,22 @@ NAVIGATION = {
         "Organisations",
     ],
 }
+
+
+def everyone_beside(personas, outsider, university, agency):
+    """Everyone a narrow scoped entry point must agree with ``visible_to`` for: the personas, an
+    outsider, an inactive and an anonymous user, a senior sponsor of ``university`` and a liaison
+    officer of ``agency`` (an other agency taking part)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import Role
+    from tests import factories
+
+    return [
+        *personas.values(),
+        outsider,
+        factories.UserFactory(organisation=university, is_active=False),
+        AnonymousUser(),
+        factories.UserFactory(organisation=university, role=Role.SENIOR_SPONSOR),
+        factories.UserFactory(organisation=agency, role=Role.AGENCY_LIAISON),
+    ]

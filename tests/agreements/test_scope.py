@@ -9,6 +9,7 @@ from accounts.models import Role
 from agreements.models import A, Agreement
 from agreements.timeline import agreement_events
 from tests import factories
+from tests.helpers import everyone_beside
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,7 @@ def test_of_partnership_visible_to_is_the_scope_narrowed_to_the_partnership(
     Agreement.objects.create(partnership=elsewhere, template=template, title="Elsewhere", status=A.IN_FORCE)
     agency = factories.OrganisationFactory(name="Northbridge Council", kind="local_authority")
     partnership.other_agencies.add(agency)
-    people = [
-        *personas.values(),
-        outsider,
-        factories.UserFactory(organisation=university, is_active=False),
-        AnonymousUser(),
-        factories.UserFactory(organisation=university, role=Role.SENIOR_SPONSOR),
-        factories.UserFactory(organisation=agency, role=Role.AGENCY_LIAISON),
-    ]
+    people = everyone_beside(personas, outsider, university, agency)
     for user in people:
         for target in (partnership, elsewhere):
             visible = set(Agreement.objects.visible_to(user).filter(partnership=target))

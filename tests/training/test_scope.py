@@ -5,11 +5,11 @@ sessions (the partnership page's training events and progress): it must give exa
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.models import Role
 from tests import factories
+from tests.helpers import everyone_beside
 from training.models import Course, Session
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,7 @@ def test_offered_to_visible_is_visible_to_narrowed_to_the_partnership(personas, 
             offer(offered, target, days)
     offer(course, None, 3)  # offered to no partnership: never among a partnership's
     people = [
-        *personas.values(),
-        outsider,
-        factories.UserFactory(organisation=university, is_active=False),
-        AnonymousUser(),
-        factories.UserFactory(organisation=university, role=Role.SENIOR_SPONSOR),
-        factories.UserFactory(organisation=agency, role=Role.AGENCY_LIAISON),
+        *everyone_beside(personas, outsider, university, agency),
         factories.UserFactory(organisation=proposal.police_force, role=Role.POLICE_LIAISON),
     ]
     seen = 0
